@@ -1,0 +1,55 @@
+#include "core/article.h"
+
+namespace dateline {
+
+std::string_view PublishStateName(PublishState s) {
+  switch (s) {
+    case PublishState::kDraft: return "draft";
+    case PublishState::kReview: return "review";
+    case PublishState::kScheduled: return "scheduled";
+    case PublishState::kPublished: return "published";
+  }
+  return "draft";
+}
+
+Result<PublishState> ParsePublishState(std::string_view name) {
+  for (auto s : {PublishState::kDraft, PublishState::kReview, PublishState::kScheduled,
+                 PublishState::kPublished}) {
+    if (PublishStateName(s) == name) return s;
+  }
+  return Fail(Status::InvalidArgument("unknown status \"" + std::string(name) +
+                                      "\" (expected draft, review, scheduled or published)"));
+}
+
+std::string_view BodyFormatName(BodyFormat f) {
+  return f == BodyFormat::kHtml ? "html" : "markdown";
+}
+
+Result<BodyFormat> ParseBodyFormat(std::string_view name) {
+  if (name == "markdown") return BodyFormat::kMarkdown;
+  if (name == "html") return BodyFormat::kHtml;
+  return Fail(Status::InvalidArgument("unknown body_format \"" + std::string(name) +
+                                      "\" (expected markdown or html)"));
+}
+
+bool IsVisible(const Article& a, Seconds now) {
+  if (a.status != PublishState::kPublished && a.status != PublishState::kScheduled) return false;
+  return a.published_at.has_value() && *a.published_at <= now;
+}
+
+std::string TitleCaseFromSlug(std::string_view slug) {
+  std::string out;
+  bool start = true;
+  for (char c : slug) {
+    if (c == '-' || c == '_') {
+      out += ' ';
+      start = true;
+    } else {
+      out += start && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+      start = false;
+    }
+  }
+  return out;
+}
+
+}  // namespace dateline
