@@ -37,6 +37,14 @@ bool IsVisible(const Article& a, Seconds now) {
   return a.published_at.has_value() && *a.published_at <= now;
 }
 
+bool IsValidSlug(std::string_view s) {
+  if (s.empty() || s.size() > 200 || s.front() == '-' || s.back() == '-') return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
 std::string TitleCaseFromSlug(std::string_view slug) {
   std::string out;
   bool start = true;

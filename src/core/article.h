@@ -88,6 +88,9 @@ struct Author {
   bool operator==(const Author&) const = default;
 };
 
+// A URL slug: 1-200 characters of [a-z0-9-], no leading or trailing '-'.
+bool IsValidSlug(std::string_view s);
+
 // "world-news" -> "World News": the name given to a section created from a slug.
 std::string TitleCaseFromSlug(std::string_view slug);
 

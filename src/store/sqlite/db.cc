@@ -1,0 +1,116 @@
+#include "store/sqlite/db.h"
+
+namespace dateline::sqlite {
+
+Stmt& Stmt::Bind(int i, std::int64_t v) {
+  sqlite3_bind_int64(s_, i, v);
+  return *this;
+}
+
+Stmt& Stmt::Bind(int i, std::string_view v) {
+  sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Stmt& Stmt::Bind(int i, const std::optional<std::int64_t>& v) {
+  return v ? Bind(i, *v) : BindNull(i);
+}
+
+Stmt& Stmt::BindNull(int i) {
+  sqlite3_bind_null(s_, i);
+  return *this;
+}
+
+bool Stmt::Step() {
+  int rc = sqlite3_step(s_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE && status_.ok()) {
+    sqlite3* db = sqlite3_db_handle(s_);
+    std::string msg = sqlite3_errmsg(db);
+    if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT) {
+      status_ = Status::Conflict(msg);
+    } else if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB) {
+      status_ = Status::Corruption(msg);
+    } else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+      status_ = Status::Unavailable(msg);
+    } else {
+      status_ = Status::IOError(msg);
+    }
+  }
+  return false;
+}
+
+Status Stmt::Run() {
+  while (Step()) {
+  }
+  return status_;
+}
+
+std::optional<std::int64_t> Stmt::OptInt(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return Int(col);
+}
+
+std::string Stmt::Text(int col) const {
+  const unsigned char* p = sqlite3_column_text(s_, col);
+  if (p == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(p),
+                     static_cast<std::size_t>(sqlite3_column_bytes(s_, col)));
+}
+
+Db::~Db() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  if (db_ != nullptr) sqlite3_close(db_);
+}
+
+Status Db::Error(std::string_view what) const {
+  std::string msg = std::string(what) + " (" + path_ + "): " +
+                    (db_ != nullptr ? sqlite3_errmsg(db_) : "cannot open");
+  int rc = db_ != nullptr ? sqlite3_errcode(db_) & 0xff : SQLITE_CANTOPEN;
+  if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB) return Status::Corruption(msg);
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return Status::Unavailable(msg);
+  return Status::IOError(msg);
+}
+
+Status Db::Open(const std::string& path, bool read_only) {
+  path_ = path;
+  int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  flags |= SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    Status s = Error("cannot open database");
+    sqlite3_close(db_);
+    db_ = nullptr;
+    return s;
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, 5000);
+  // Reading the schema proves the file is a database before we rely on it.
+  DL_RETURN_IF_ERROR(Exec("SELECT count(*) FROM sqlite_master"));
+  if (!read_only) DL_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
+  DL_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
+  DL_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
+  return Status::Ok();
+}
+
+Status Db::Exec(std::string_view sql) {
+  std::string text(sql);
+  char* err = nullptr;
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    sqlite3_free(err);
+    return Error("SQL failed");
+  }
+  return Status::Ok();
+}
+
+Result<Stmt> Db::Prepare(const char* sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) return Stmt(it->second);
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    return Fail(Error("cannot prepare statement"));
+  }
+  cache_.emplace(sql, stmt);
+  return Stmt(stmt);
+}
+
+}  // namespace dateline::sqlite

@@ -1,0 +1,84 @@
+// A thin RAII layer over the SQLite C API, used only inside src/store/sqlite.
+//
+// Db owns one connection and a cache of prepared statements keyed by their
+// SQL text (every query is a prepared statement; values are always bound,
+// never spliced into SQL). Stmt is a borrowed, reset-on-destruction handle
+// into that cache. SQLite error codes become Status values here, with the
+// database's own message. Not thread-safe: the owner serializes access.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace dateline::sqlite {
+
+class Stmt {
+ public:
+  explicit Stmt(sqlite3_stmt* s) : s_(s) {}
+  Stmt(Stmt&& o) noexcept : s_(o.s_), status_(std::move(o.status_)) { o.s_ = nullptr; }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  Stmt& operator=(Stmt&&) = delete;
+  ~Stmt() {
+    if (s_ != nullptr) {
+      sqlite3_reset(s_);
+      sqlite3_clear_bindings(s_);
+    }
+  }
+
+  // Binding is 1-based, as in SQLite.
+  Stmt& Bind(int i, std::int64_t v);
+  Stmt& Bind(int i, std::string_view v);
+  Stmt& Bind(int i, const std::optional<std::int64_t>& v);
+  Stmt& BindNull(int i);
+
+  // Advances; true when a row is ready, false when done. Errors go to status().
+  bool Step();
+  // Runs to completion; returns the first error.
+  Status Run();
+  const Status& status() const { return status_; }
+
+  std::int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+  std::optional<std::int64_t> OptInt(int col) const;
+  std::string Text(int col) const;
+
+ private:
+  sqlite3_stmt* s_;
+  Status status_;
+};
+
+class Db {
+ public:
+  Db() = default;
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  ~Db();
+
+  // Opens (creating unless read_only) the database file; WAL, foreign keys
+  // on, a busy timeout. IOError names the path and SQLite's reason.
+  Status Open(const std::string& path, bool read_only);
+  // Runs SQL text with no parameters (schema, pragmas, BEGIN/COMMIT).
+  Status Exec(std::string_view sql);
+  // A cached prepared statement (keyed by the address of a string
+  // literal), reset when the returned Stmt goes away.
+  Result<Stmt> Prepare(const char* sql);
+  std::int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+  int Changes() const { return sqlite3_changes(db_); }
+  sqlite3* handle() const { return db_; }
+  Status Error(std::string_view what) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::map<const char*, sqlite3_stmt*> cache_;
+  std::string path_;
+};
+
+}  // namespace dateline::sqlite

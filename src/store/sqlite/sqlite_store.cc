@@ -1,0 +1,591 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <mutex>
+
+#include "store/sqlite/db.h"
+#include "store/sqlite/migrations.h"
+
+namespace dateline {
+
+namespace {
+
+using sqlite::Db;
+using sqlite::Stmt;
+
+#define DL_ARTICLE_COLUMNS                                                                      \
+  "a.id, a.slug, a.headline, a.dek, a.dateline, a.body, a.body_format, a.excerpt, s.slug, "     \
+  "a.status, a.published_at, a.updated_at, a.language, a.lead_image_url, a.lead_image_alt, "    \
+  "a.lead_image_caption, a.lead_image_credit, a.featured, a.created_at, a.modified_at "
+
+#define DL_VISIBLE(now) "a.status IN ('published', 'scheduled') AND a.published_at <= " now
+
+// One WHERE clause serves listings and counts; empty parameters match all.
+#define DL_QUERY_WHERE                                                                    \
+  " FROM articles a LEFT JOIN sections s ON s.id = a.section_id WHERE "                   \
+  "(?1 = '' OR s.slug = ?1) "                                                             \
+  "AND (?2 = '' OR a.id IN (SELECT x.article_id FROM article_tags x "                     \
+  "     JOIN tags t ON t.id = x.tag_id WHERE t.slug = ?2)) "                              \
+  "AND (?3 = '' OR a.id IN (SELECT y.article_id FROM article_authors y "                  \
+  "     JOIN authors u ON u.id = y.author_id WHERE u.slug = ?3)) "                        \
+  "AND (?4 IS NULL OR a.published_at >= ?4) "                                             \
+  "AND (?5 IS NULL OR a.published_at < ?5) "                                              \
+  "AND (?6 IS NULL OR (" DL_VISIBLE("?6") ")) "                                           \
+  "AND (?7 = 0 OR a.featured = 1) "                                                       \
+  "AND a.id NOT IN (SELECT value FROM json_each(?8)) "
+
+std::string IdsJson(const std::vector<std::int64_t>& ids) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(ids[i]);
+  }
+  return out + "]";
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(StoreOptions options) : options_(std::move(options)) {
+    if (options_.clock == nullptr) options_.clock = &DefaultClock();
+  }
+
+  Status Open(const std::string& path) {
+    DL_RETURN_IF_ERROR(db_.Open(path, options_.read_only));
+    if (!options_.read_only) DL_RETURN_IF_ERROR(sqlite::Migrate(db_));
+    return Status::Ok();
+  }
+
+  Status Transaction(const std::function<Status()>& fn) override {
+    std::lock_guard lock(mu_);
+    return InTx(fn);
+  }
+
+  Status SaveArticle(Article& a) override {
+    std::lock_guard lock(mu_);
+    if (a.headline.empty()) return Status::InvalidArgument("headline: required");
+    if (a.body.empty()) return Status::InvalidArgument("body: required");
+    if (!IsValidSlug(a.slug)) {
+      return Status::InvalidArgument("slug \"" + a.slug +
+                                     "\": must be 1-200 characters of a-z, 0-9 and '-'");
+    }
+    return InTx([&]() -> Status {
+      std::optional<std::int64_t> section_id;
+      if (!a.section.empty()) {
+        auto s = EnsureSectionLocked(a.section, TitleCaseFromSlug(a.section));
+        if (!s) return s.error();
+        section_id = s->id;
+      }
+      Seconds now = options_.clock->Now();
+      bool insert = a.id == 0;
+      if (insert) a.created_at = now;
+      a.modified_at = now;
+      auto st = insert ? db_.Prepare(
+                             "INSERT INTO articles (slug, headline, dek, dateline, body, "
+                             "body_format, excerpt, section_id, status, published_at, updated_at, "
+                             "language, lead_image_url, lead_image_alt, lead_image_caption, "
+                             "lead_image_credit, featured, created_at, modified_at, id) VALUES "
+                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                             "?16, ?17, ?18, ?19, NULL)")
+                       : db_.Prepare(
+                             "UPDATE articles SET slug = ?1, headline = ?2, dek = ?3, "
+                             "dateline = ?4, body = ?5, body_format = ?6, excerpt = ?7, "
+                             "section_id = ?8, status = ?9, published_at = ?10, "
+                             "updated_at = ?11, language = ?12, lead_image_url = ?13, "
+                             "lead_image_alt = ?14, lead_image_caption = ?15, "
+                             "lead_image_credit = ?16, featured = ?17, modified_at = ?19 "
+                             "WHERE id = ?20 RETURNING created_at");
+      if (!st) return st.error();
+      st->Bind(1, a.slug).Bind(2, a.headline).Bind(3, a.dek).Bind(4, a.dateline).Bind(5, a.body);
+      st->Bind(6, BodyFormatName(a.body_format)).Bind(7, a.excerpt).Bind(8, section_id);
+      st->Bind(9, PublishStateName(a.status)).Bind(10, a.published_at).Bind(11, a.updated_at);
+      st->Bind(12, a.language);
+      if (a.lead_image) {
+        st->Bind(13, a.lead_image->url).Bind(14, a.lead_image->alt);
+        st->Bind(15, a.lead_image->caption).Bind(16, a.lead_image->credit);
+      } else {
+        st->BindNull(13).Bind(14, "").Bind(15, "").Bind(16, "");
+      }
+      st->Bind(17, std::int64_t{a.featured ? 1 : 0}).Bind(19, now);
+      bool found = insert;
+      if (insert) {
+        st->Bind(18, a.created_at);
+      } else {
+        st->Bind(20, a.id);
+        if (st->Step()) {
+          found = true;
+          a.created_at = st->Int(0);
+        }
+      }
+      Status s = st->Run();
+      if (s.IsConflict()) {
+        return Status::InvalidArgument("slug \"" + a.slug + "\": already used by another article");
+      }
+      DL_RETURN_IF_ERROR(s);
+      if (insert) {
+        a.id = db_.LastInsertId();
+      } else if (!found) {
+        return Status::NotFound("article " + std::to_string(a.id));
+      }
+      DL_RETURN_IF_ERROR(ReplaceLinks(a));
+      return LogChange("article", a.id, insert ? "insert" : "update");
+    });
+  }
+
+  Status DeleteArticle(std::int64_t id) override {
+    std::lock_guard lock(mu_);
+    return InTx([&]() -> Status {
+      auto st = db_.Prepare("DELETE FROM articles WHERE id = ?1");
+      if (!st) return st.error();
+      DL_RETURN_IF_ERROR(st->Bind(1, id).Run());
+      if (db_.Changes() == 0) return Status::NotFound("article " + std::to_string(id));
+      return LogChange("article", id, "delete");
+    });
+  }
+
+  Result<Article> GetArticle(std::int64_t id) override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare("SELECT " DL_ARTICLE_COLUMNS
+                          "FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
+                          "WHERE a.id = ?1");
+    if (!st) return Fail(st.error());
+    st->Bind(1, id);
+    return OneArticle(*st, "article " + std::to_string(id));
+  }
+
+  Result<Article> GetArticleBySlug(std::string_view slug) override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare("SELECT " DL_ARTICLE_COLUMNS
+                          "FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
+                          "WHERE a.slug = ?1");
+    if (!st) return Fail(st.error());
+    st->Bind(1, slug);
+    return OneArticle(*st, "article \"" + std::string(slug) + "\"");
+  }
+
+  Result<std::vector<Article>> ListArticles(const ArticleQuery& q) override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare("SELECT " DL_ARTICLE_COLUMNS DL_QUERY_WHERE
+                          "ORDER BY a.published_at DESC, a.id DESC LIMIT ?9 OFFSET ?10");
+    if (!st) return Fail(st.error());
+    BindQuery(*st, q);
+    st->Bind(9, std::int64_t{q.limit}).Bind(10, std::int64_t{q.offset});
+    return Articles(*st);
+  }
+
+  Result<std::int64_t> CountArticles(const ArticleQuery& q) override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare("SELECT count(*)" DL_QUERY_WHERE);
+    if (!st) return Fail(st.error());
+    BindQuery(*st, q);
+    std::int64_t n = st->Step() ? st->Int(0) : 0;
+    if (!st->status().ok()) return Fail(st->status());
+    return n;
+  }
+
+  Result<std::vector<Article>> AllArticles() override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare("SELECT " DL_ARTICLE_COLUMNS
+                          "FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
+                          "ORDER BY a.id");
+    if (!st) return Fail(st.error());
+    return Articles(*st);
+  }
+
+  Result<std::vector<Article>> ListByTagOverlap(std::int64_t article_id, Seconds now,
+                                                const std::vector<std::int64_t>& exclude_ids,
+                                                int limit) override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare(
+        "SELECT " DL_ARTICLE_COLUMNS ", count(*) AS shared FROM article_tags mine "
+        "JOIN article_tags other ON other.tag_id = mine.tag_id "
+        "JOIN articles a ON a.id = other.article_id "
+        "LEFT JOIN sections s ON s.id = a.section_id "
+        "WHERE mine.article_id = ?1 AND a.id <> ?1 AND " DL_VISIBLE("?2")
+        " AND a.id NOT IN (SELECT value FROM json_each(?3)) "
+        "GROUP BY a.id ORDER BY shared DESC, a.published_at DESC, a.id DESC LIMIT ?4");
+    if (!st) return Fail(st.error());
+    st->Bind(1, article_id).Bind(2, now).Bind(3, IdsJson(exclude_ids));
+    st->Bind(4, std::int64_t{limit});
+    return Articles(*st);
+  }
+
+  Result<Section> EnsureSection(std::string_view slug, std::string_view name) override {
+    std::lock_guard lock(mu_);
+    Result<Section> out = Fail(Status::Internal("unset"));
+    Status s = InTx([&]() -> Status {
+      out = EnsureSectionLocked(slug, name);
+      return out ? Status::Ok() : out.error();
+    });
+    if (!s.ok()) return Fail(s);
+    return out;
+  }
+
+  Status SaveSection(Section& sec) override {
+    std::lock_guard lock(mu_);
+    if (!IsValidSlug(sec.slug)) return Status::InvalidArgument("section slug \"" + sec.slug + "\"");
+    if (sec.name.empty()) return Status::InvalidArgument("section name: required");
+    return InTx([&]() -> Status {
+      std::optional<std::int64_t> parent;
+      if (!sec.parent_slug.empty()) {
+        auto p = GetSectionLocked(sec.parent_slug);
+        if (!p) return p.error().WithContext("section parent");
+        parent = p->id;
+      }
+      auto st = db_.Prepare(
+          "INSERT INTO sections (slug, name, position, parent_id) VALUES (?1, ?2, ?3, ?4) "
+          "ON CONFLICT (slug) DO UPDATE SET name = ?2, position = ?3, parent_id = ?4 "
+          "RETURNING id");
+      if (!st) return st.error();
+      st->Bind(1, sec.slug).Bind(2, sec.name).Bind(3, std::int64_t{sec.position}).Bind(4, parent);
+      if (st->Step()) sec.id = st->Int(0);
+      DL_RETURN_IF_ERROR(st->Run());
+      return LogChange("section", sec.id, "update");
+    });
+  }
+
+  Result<Section> GetSection(std::string_view slug) override {
+    std::lock_guard lock(mu_);
+    return GetSectionLocked(slug);
+  }
+
+  Result<std::vector<Section>> ListSections() override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare(
+        "SELECT s.id, s.slug, s.name, s.position, coalesce(p.slug, '') FROM sections s "
+        "LEFT JOIN sections p ON p.id = s.parent_id ORDER BY s.position, s.name");
+    if (!st) return Fail(st.error());
+    std::vector<Section> out;
+    while (st->Step()) out.push_back(ReadSection(*st));
+    if (!st->status().ok()) return Fail(st->status());
+    return out;
+  }
+
+  Result<Tag> GetTag(std::string_view slug) override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare("SELECT id, slug, name FROM tags WHERE slug = ?1");
+    if (!st) return Fail(st.error());
+    st->Bind(1, slug);
+    if (st->Step()) return Tag{st->Int(0), st->Text(1), st->Text(2)};
+    if (!st->status().ok()) return Fail(st->status());
+    return Fail(Status::NotFound("tag \"" + std::string(slug) + "\""));
+  }
+
+  Result<std::vector<Tag>> ListTags() override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare("SELECT id, slug, name FROM tags ORDER BY name");
+    if (!st) return Fail(st.error());
+    std::vector<Tag> out;
+    while (st->Step()) out.push_back(Tag{st->Int(0), st->Text(1), st->Text(2)});
+    if (!st->status().ok()) return Fail(st->status());
+    return out;
+  }
+
+  Result<Author> GetAuthor(std::string_view slug) override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare("SELECT id, slug, name, bio FROM authors WHERE slug = ?1");
+    if (!st) return Fail(st.error());
+    st->Bind(1, slug);
+    if (st->Step()) return Author{st->Int(0), st->Text(1), st->Text(2), st->Text(3)};
+    if (!st->status().ok()) return Fail(st->status());
+    return Fail(Status::NotFound("author \"" + std::string(slug) + "\""));
+  }
+
+  Result<std::vector<Author>> ListAuthors() override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare("SELECT id, slug, name, bio FROM authors ORDER BY name");
+    if (!st) return Fail(st.error());
+    std::vector<Author> out;
+    while (st->Step()) out.push_back(Author{st->Int(0), st->Text(1), st->Text(2), st->Text(3)});
+    if (!st->status().ok()) return Fail(st->status());
+    return out;
+  }
+
+  Status SaveAuthor(Author& au) override {
+    std::lock_guard lock(mu_);
+    if (!IsValidSlug(au.slug)) return Status::InvalidArgument("author slug \"" + au.slug + "\"");
+    if (au.name.empty()) return Status::InvalidArgument("author name: required");
+    return InTx([&]() -> Status {
+      auto st = db_.Prepare(
+          "INSERT INTO authors (slug, name, bio) VALUES (?1, ?2, ?3) "
+          "ON CONFLICT (slug) DO UPDATE SET name = ?2, bio = ?3 RETURNING id");
+      if (!st) return st.error();
+      st->Bind(1, au.slug).Bind(2, au.name).Bind(3, au.bio);
+      if (st->Step()) au.id = st->Int(0);
+      DL_RETURN_IF_ERROR(st->Run());
+      return LogChange("author", au.id, "update");
+    });
+  }
+
+  Status PutRedirect(const Redirect& r) override {
+    std::lock_guard lock(mu_);
+    if (r.from_path == r.to_path) return Status::InvalidArgument("redirect to itself");
+    return InTx([&]() -> Status {
+      auto st = db_.Prepare(
+          "INSERT INTO redirects (from_path, to_path) VALUES (?1, ?2) "
+          "ON CONFLICT (from_path) DO UPDATE SET to_path = ?2");
+      if (!st) return st.error();
+      DL_RETURN_IF_ERROR(st->Bind(1, r.from_path).Bind(2, r.to_path).Run());
+      // A path that becomes live again must not keep redirecting away.
+      auto del = db_.Prepare("DELETE FROM redirects WHERE from_path = ?1");
+      if (!del) return del.error();
+      DL_RETURN_IF_ERROR(del->Bind(1, r.to_path).Run());
+      return LogChange("redirect", 0, "update");
+    });
+  }
+
+  Result<std::string> GetRedirect(std::string_view from_path) override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare("SELECT to_path FROM redirects WHERE from_path = ?1");
+    if (!st) return Fail(st.error());
+    st->Bind(1, from_path);
+    if (st->Step()) return st->Text(0);
+    if (!st->status().ok()) return Fail(st->status());
+    return Fail(Status::NotFound("redirect"));
+  }
+
+  Result<std::vector<ChangeLogEntry>> ChangesSince(std::int64_t seq, int limit) override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare(
+        "SELECT seq, entity, entity_id, op, at FROM change_log WHERE seq > ?1 "
+        "ORDER BY seq LIMIT ?2");
+    if (!st) return Fail(st.error());
+    st->Bind(1, seq).Bind(2, std::int64_t{limit});
+    std::vector<ChangeLogEntry> out;
+    while (st->Step()) {
+      out.push_back({st->Int(0), st->Text(1), st->Int(2), st->Text(3), st->Int(4)});
+    }
+    if (!st->status().ok()) return Fail(st->status());
+    return out;
+  }
+
+  Result<std::int64_t> LastChangeSeq() override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare("SELECT coalesce(max(seq), 0) FROM change_log");
+    if (!st) return Fail(st.error());
+    std::int64_t n = st->Step() ? st->Int(0) : 0;
+    if (!st->status().ok()) return Fail(st->status());
+    return n;
+  }
+
+ private:
+  // Caller holds mu_.
+  Status InTx(const std::function<Status()>& fn) {
+    bool outer = depth_ == 0;
+    DL_RETURN_IF_ERROR(db_.Exec(outer ? "BEGIN IMMEDIATE" : "SAVEPOINT nested"));
+    ++depth_;
+    Status s;
+    try {
+      s = fn();
+    } catch (const std::exception& e) {
+      s = Status::Internal(e.what());
+    }
+    --depth_;
+    if (!s.ok()) {
+      (void)db_.Exec(outer ? "ROLLBACK" : "ROLLBACK TO nested; RELEASE nested");
+      return s;
+    }
+    Status c = db_.Exec(outer ? "COMMIT" : "RELEASE nested");
+    if (!c.ok() && outer) (void)db_.Exec("ROLLBACK");
+    return c;
+  }
+
+  Status LogChange(std::string_view entity, std::int64_t id, std::string_view op) {
+    auto st = db_.Prepare(
+        "INSERT INTO change_log (entity, entity_id, op, at) VALUES (?1, ?2, ?3, ?4)");
+    if (!st) return st.error();
+    return st->Bind(1, entity).Bind(2, id).Bind(3, op).Bind(4, options_.clock->Now()).Run();
+  }
+
+  static void BindQuery(Stmt& st, const ArticleQuery& q) {
+    st.Bind(1, q.section_slug).Bind(2, q.tag_slug).Bind(3, q.author_slug);
+    st.Bind(4, q.published_from).Bind(5, q.published_before).Bind(6, q.visible_at);
+    st.Bind(7, std::int64_t{q.featured_only ? 1 : 0}).Bind(8, IdsJson(q.exclude_ids));
+  }
+
+  static Section ReadSection(const Stmt& st) {
+    return Section{st.Int(0), st.Text(1), st.Text(2), static_cast<int>(st.Int(3)), st.Text(4)};
+  }
+
+  Result<Section> GetSectionLocked(std::string_view slug) {
+    auto st = db_.Prepare(
+        "SELECT s.id, s.slug, s.name, s.position, coalesce(p.slug, '') FROM sections s "
+        "LEFT JOIN sections p ON p.id = s.parent_id WHERE s.slug = ?1");
+    if (!st) return Fail(st.error());
+    st->Bind(1, slug);
+    if (st->Step()) return ReadSection(*st);
+    if (!st->status().ok()) return Fail(st->status());
+    return Fail(Status::NotFound("section \"" + std::string(slug) + "\""));
+  }
+
+  Result<Section> EnsureSectionLocked(std::string_view slug, std::string_view name) {
+    auto found = GetSectionLocked(slug);
+    if (found || !found.error().IsNotFound()) return found;
+    if (!IsValidSlug(slug)) {
+      return Fail(Status::InvalidArgument("section \"" + std::string(slug) +
+                                          "\": a section slug is a-z, 0-9 and '-'"));
+    }
+    auto st = db_.Prepare(
+        "INSERT INTO sections (slug, name, position) "
+        "VALUES (?1, ?2, (SELECT coalesce(max(position), 0) + 1 FROM sections))");
+    if (!st) return Fail(st.error());
+    Status s = st->Bind(1, slug).Bind(2, name).Run();
+    if (!s.ok()) return Fail(s);
+    std::int64_t id = db_.LastInsertId();
+    s = LogChange("section", id, "insert");
+    if (!s.ok()) return Fail(s);
+    return GetSectionLocked(slug);
+  }
+
+  // Finds or creates a tag/author row by the slug of its name.
+  Result<std::int64_t> EnsureNamed(bool tag, const std::string& name) {
+    std::string slug = options_.slugify ? options_.slugify(name) : name;
+    if (!IsValidSlug(slug)) {
+      return Fail(Status::InvalidArgument(std::string(tag ? "tag" : "author") + " \"" + name +
+                                          "\": cannot make a URL slug of this name"));
+    }
+    auto find = tag ? db_.Prepare("SELECT id FROM tags WHERE slug = ?1")
+                    : db_.Prepare("SELECT id FROM authors WHERE slug = ?1");
+    if (!find) return Fail(find.error());
+    find->Bind(1, slug);
+    if (find->Step()) return find->Int(0);
+    if (!find->status().ok()) return Fail(find->status());
+    auto ins = tag ? db_.Prepare("INSERT INTO tags (slug, name) VALUES (?1, ?2)")
+                   : db_.Prepare("INSERT INTO authors (slug, name) VALUES (?1, ?2)");
+    if (!ins) return Fail(ins.error());
+    Status s = ins->Bind(1, slug).Bind(2, name).Run();
+    if (!s.ok()) return Fail(s);
+    std::int64_t id = db_.LastInsertId();
+    s = LogChange(tag ? "tag" : "author", id, "insert");
+    if (!s.ok()) return Fail(s);
+    return id;
+  }
+
+  Status ReplaceLinks(const Article& a) {
+    for (const char* sql : {"DELETE FROM article_tags WHERE article_id = ?1",
+                            "DELETE FROM article_authors WHERE article_id = ?1",
+                            "DELETE FROM related_pins WHERE article_id = ?1"}) {
+      auto st = db_.Prepare(sql);
+      if (!st) return st.error();
+      DL_RETURN_IF_ERROR(st->Bind(1, a.id).Run());
+    }
+    for (int pass = 0; pass < 2; ++pass) {
+      bool tag = pass == 0;
+      const auto& names = tag ? a.tags : a.authors;
+      std::int64_t pos = 0;
+      for (const std::string& name : names) {
+        auto id = EnsureNamed(tag, name);
+        if (!id) return id.error();
+        auto st = tag ? db_.Prepare(
+                            "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) "
+                            "VALUES (?1, ?2, ?3)")
+                      : db_.Prepare(
+                            "INSERT OR IGNORE INTO article_authors (article_id, author_id, "
+                            "position) VALUES (?1, ?2, ?3)");
+        if (!st) return st.error();
+        DL_RETURN_IF_ERROR(st->Bind(1, a.id).Bind(2, *id).Bind(3, pos++).Run());
+      }
+    }
+    std::int64_t pos = 0;
+    for (const std::string& slug : a.related_pins) {
+      auto st = db_.Prepare(
+          "INSERT INTO related_pins (article_id, position, pinned_slug) VALUES (?1, ?2, ?3)");
+      if (!st) return st.error();
+      DL_RETURN_IF_ERROR(st->Bind(1, a.id).Bind(2, pos++).Bind(3, slug).Run());
+    }
+    return Status::Ok();
+  }
+
+  Result<std::vector<std::string>> Names(const char* sql, std::int64_t id) {
+    auto st = db_.Prepare(sql);
+    if (!st) return Fail(st.error());
+    st->Bind(1, id);
+    std::vector<std::string> out;
+    while (st->Step()) out.push_back(st->Text(0));
+    if (!st->status().ok()) return Fail(st->status());
+    return out;
+  }
+
+  // Reads the row at the cursor, then its tags, authors and pins.
+  Result<Article> ReadArticle(const Stmt& st) {
+    Article a;
+    a.id = st.Int(0);
+    a.slug = st.Text(1);
+    a.headline = st.Text(2);
+    a.dek = st.Text(3);
+    a.dateline = st.Text(4);
+    a.body = st.Text(5);
+    a.body_format = ParseBodyFormat(st.Text(6)).value_or(BodyFormat::kMarkdown);
+    a.excerpt = st.Text(7);
+    a.section = st.Text(8);
+    a.status = ParsePublishState(st.Text(9)).value_or(PublishState::kDraft);
+    a.published_at = st.OptInt(10);
+    a.updated_at = st.OptInt(11);
+    a.language = st.Text(12);
+    if (!st.IsNull(13)) {
+      a.lead_image = LeadImage{st.Text(13), st.Text(14), st.Text(15), st.Text(16)};
+    }
+    a.featured = st.Int(17) != 0;
+    a.created_at = st.Int(18);
+    a.modified_at = st.Int(19);
+    return a;
+  }
+
+  Status FillLinks(Article& a) {
+    auto tags = Names(
+        "SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id "
+        "WHERE x.article_id = ?1 ORDER BY x.position",
+        a.id);
+    if (!tags) return tags.error();
+    a.tags = std::move(*tags);
+    auto authors = Names(
+        "SELECT u.name FROM article_authors x JOIN authors u ON u.id = x.author_id "
+        "WHERE x.article_id = ?1 ORDER BY x.position",
+        a.id);
+    if (!authors) return authors.error();
+    a.authors = std::move(*authors);
+    auto pins = Names(
+        "SELECT pinned_slug FROM related_pins WHERE article_id = ?1 ORDER BY position", a.id);
+    if (!pins) return pins.error();
+    a.related_pins = std::move(*pins);
+    return Status::Ok();
+  }
+
+  Result<std::vector<Article>> Articles(Stmt& st) {
+    std::vector<Article> out;
+    while (st.Step()) out.push_back(*ReadArticle(st));
+    if (!st.status().ok()) return Fail(st.status());
+    for (Article& a : out) {
+      Status s = FillLinks(a);
+      if (!s.ok()) return Fail(s);
+    }
+    return out;
+  }
+
+  Result<Article> OneArticle(Stmt& st, const std::string& what) {
+    auto all = Articles(st);
+    if (!all) return Fail(all.error());
+    if (all->empty()) return Fail(Status::NotFound(what));
+    return std::move(all->front());
+  }
+
+  StoreOptions options_;
+  std::recursive_mutex mu_;
+  Db db_;
+  int depth_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, StoreOptions options) {
+  auto store = std::make_unique<SqliteStore>(std::move(options));
+  Status s = store->Open(path);
+  if (!s.ok()) return Fail(s);
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Status MigrateSqliteFile(const std::string& path, int version) {
+  sqlite::Db db;
+  DL_RETURN_IF_ERROR(db.Open(path, false));
+  return sqlite::Migrate(db, version);
+}
+
+}  // namespace dateline

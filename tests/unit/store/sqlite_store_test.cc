@@ -1,0 +1,298 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <fstream>
+
+#include "support/temp_dir.h"
+
+namespace dateline {
+namespace {
+
+std::string TestSlug(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    out += (c == ' ') ? '-' : c;
+  }
+  return out;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = OpenSqliteStore(dir_ / "site.db", {TestSlug, &clock_});
+    ASSERT_TRUE(s.has_value()) << s.error().ToString();
+    store_ = std::move(*s);
+  }
+
+  Article Make(std::string slug, Seconds published, PublishState state = PublishState::kPublished) {
+    Article a;
+    a.slug = slug;
+    a.headline = "Headline " + slug;
+    a.body = "Body of " + slug;
+    a.status = state;
+    a.published_at = published;
+    a.section = "world";
+    return a;
+  }
+
+  Article Save(Article a) {
+    Status s = store_->SaveArticle(a);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return a;
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{10000};
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, ArticleRoundTripKeepsEveryField) {
+  Article a = Make("full", 5000);
+  a.dek = "A dek";
+  a.dateline = "NAIROBI";
+  a.body_format = BodyFormat::kHtml;
+  a.excerpt = "Hand-written.";
+  a.tags = {"Water", "Climate Policy", "Rivers"};
+  a.authors = {"Amara Okafor", "Daniel Reyes"};
+  a.updated_at = 6000;
+  a.language = "en-GB";
+  a.lead_image = LeadImage{"/media/x.svg", "Alt", "Caption", "Credit"};
+  a.related_pins = {"other", "another"};
+  a.featured = true;
+  Article saved = Save(a);
+  EXPECT_GT(saved.id, 0);
+  EXPECT_EQ(saved.created_at, 10000);
+  auto back = store_->GetArticleBySlug("full");
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, saved);
+  EXPECT_EQ(back->tags, (std::vector<std::string>{"Water", "Climate Policy", "Rivers"}));
+  auto by_id = store_->GetArticle(saved.id);
+  ASSERT_TRUE(by_id.has_value());
+  EXPECT_EQ(*by_id, saved);
+  // Section created from the slug with a title-cased name; tags get slugs.
+  EXPECT_EQ(store_->GetSection("world")->name, "World");
+  EXPECT_EQ(store_->GetTag("climate-policy")->name, "Climate Policy");
+  EXPECT_EQ(store_->GetAuthor("amara-okafor")->name, "Amara Okafor");
+}
+
+TEST_F(StoreTest, UpdateKeepsCreatedAndReplacesLinks) {
+  Article a = Save(Make("story", 5000));
+  clock_.Advance(100);
+  a.tags = {"Only"};
+  a.headline = "New headline";
+  a.created_at = 0;
+  ASSERT_TRUE(store_->SaveArticle(a).ok());
+  auto back = *store_->GetArticle(a.id);
+  EXPECT_EQ(back.headline, "New headline");
+  EXPECT_EQ(back.created_at, 10000);
+  EXPECT_EQ(back.modified_at, 10100);
+  EXPECT_EQ(back.tags, std::vector<std::string>{"Only"});
+}
+
+TEST_F(StoreTest, NotFoundIsANormalResult) {
+  auto r = store_->GetArticleBySlug("missing");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_TRUE(r.error().IsNotFound());
+  EXPECT_TRUE(store_->GetSection("nope").error().IsNotFound());
+  EXPECT_TRUE(store_->GetTag("nope").error().IsNotFound());
+  EXPECT_TRUE(store_->DeleteArticle(999).IsNotFound());
+  Article ghost = Make("ghost", 1);
+  ghost.id = 999;
+  EXPECT_TRUE(store_->SaveArticle(ghost).IsNotFound());
+}
+
+TEST_F(StoreTest, InvalidWritesNameTheField) {
+  Article a = Make("ok", 1);
+  a.headline.clear();
+  Status s = store_->SaveArticle(a);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("headline"), std::string::npos);
+  a = Make("Bad Slug", 1);
+  s = store_->SaveArticle(a);
+  EXPECT_NE(s.message().find("slug"), std::string::npos);
+  Save(Make("taken", 1));
+  a = Make("taken", 2);
+  s = store_->SaveArticle(a);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("already used"), std::string::npos);
+}
+
+TEST_F(StoreTest, VisibilityHidesDraftsReviewAndFuture) {
+  Save(Make("pub", 9000));
+  Save(Make("draft", 9000, PublishState::kDraft));
+  Save(Make("review", 9000, PublishState::kReview));
+  Save(Make("future", 20000));
+  Save(Make("scheduled", 15000, PublishState::kScheduled));
+  ArticleQuery q;
+  q.visible_at = clock_.Now();
+  q.limit = 100;
+  auto list = *store_->ListArticles(q);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].slug, "pub");
+  EXPECT_EQ(*store_->CountArticles(q), 1);
+  // Time passes: the scheduled story becomes visible, the future one too later.
+  q.visible_at = 16000;
+  EXPECT_EQ(*store_->CountArticles(q), 2);
+  q.visible_at = 20000;
+  EXPECT_EQ(*store_->CountArticles(q), 3);
+}
+
+TEST_F(StoreTest, ListingFiltersOrderAndPaging) {
+  for (int i = 0; i < 5; ++i) {
+    Article a = Make("w" + std::to_string(i), 1000 + i);
+    a.tags = {i % 2 == 0 ? "Even" : "Odd"};
+    a.authors = {"Writer"};
+    Save(a);
+  }
+  Article s = Make("s0", 2000);
+  s.section = "sport";
+  s.authors = {"Other Writer"};
+  Save(s);
+  ArticleQuery q;
+  q.visible_at = clock_.Now();
+  q.section_slug = "world";
+  q.limit = 2;
+  auto page1 = *store_->ListArticles(q);
+  ASSERT_EQ(page1.size(), 2u);
+  EXPECT_EQ(page1[0].slug, "w4");  // newest first
+  EXPECT_EQ(page1[1].slug, "w3");
+  q.offset = 4;
+  auto page3 = *store_->ListArticles(q);
+  ASSERT_EQ(page3.size(), 1u);
+  EXPECT_EQ(page3[0].slug, "w0");
+  EXPECT_EQ(*store_->CountArticles(q), 5);
+
+  ArticleQuery tag;
+  tag.visible_at = clock_.Now();
+  tag.tag_slug = "even";
+  tag.limit = 10;
+  EXPECT_EQ(*store_->CountArticles(tag), 3);
+  ArticleQuery author;
+  author.author_slug = "other-writer";
+  EXPECT_EQ((*store_->ListArticles(author)).at(0).slug, "s0");
+  ArticleQuery range;
+  range.published_from = 1001;
+  range.published_before = 1003;
+  range.limit = 10;
+  EXPECT_EQ(*store_->CountArticles(range), 2);
+  ArticleQuery excl;
+  excl.limit = 10;
+  excl.exclude_ids = {page1[0].id, page1[1].id};
+  EXPECT_EQ(store_->ListArticles(excl)->size(), 4u);
+}
+
+TEST_F(StoreTest, TagOverlapRanksBySharedTagsThenNewest) {
+  Article base = Make("base", 1000);
+  base.tags = {"A", "B", "C"};
+  base = Save(base);
+  Article two = Make("two", 1100);
+  two.tags = {"A", "B"};
+  Save(two);
+  Article one_new = Make("one-new", 1300);
+  one_new.tags = {"C"};
+  Save(one_new);
+  Article one_old = Make("one-old", 1200);
+  one_old.tags = {"A"};
+  one_old = Save(one_old);
+  Article hidden = Make("hidden", 1400, PublishState::kDraft);
+  hidden.tags = {"A", "B", "C"};
+  Save(hidden);
+  Article none = Make("none", 1500);
+  Save(none);
+  auto list = *store_->ListByTagOverlap(base.id, clock_.Now(), {}, 10);
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0].slug, "two");
+  EXPECT_EQ(list[1].slug, "one-new");
+  EXPECT_EQ(list[2].slug, "one-old");
+  auto excl = *store_->ListByTagOverlap(base.id, clock_.Now(), {one_old.id}, 10);
+  EXPECT_EQ(excl.size(), 2u);
+}
+
+TEST_F(StoreTest, EveryWriteAppendsToTheChangeLog) {
+  EXPECT_EQ(*store_->LastChangeSeq(), 0);
+  Article a = Make("logged", 1000);
+  a.tags = {"T"};
+  a = Save(a);
+  auto changes = *store_->ChangesSince(0, 100);
+  // section insert, tag insert, article insert (in that order).
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes.back().entity, "article");
+  EXPECT_EQ(changes.back().entity_id, a.id);
+  EXPECT_EQ(changes.back().op, "insert");
+  std::int64_t seq = *store_->LastChangeSeq();
+  ASSERT_TRUE(store_->DeleteArticle(a.id).ok());
+  auto after = *store_->ChangesSince(seq, 100);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].op, "delete");
+}
+
+TEST_F(StoreTest, FailedTransactionWritesNothing) {
+  Status s = store_->Transaction([&]() -> Status {
+    Article a = Make("first", 1000);
+    DL_RETURN_IF_ERROR(store_->SaveArticle(a));
+    Article b = Make("first", 1001);  // duplicate slug
+    return store_->SaveArticle(b);
+  });
+  EXPECT_FALSE(s.ok());
+  EXPECT_TRUE(store_->GetArticleBySlug("first").error().IsNotFound());
+  EXPECT_TRUE(store_->GetSection("world").error().IsNotFound());
+  EXPECT_EQ(*store_->LastChangeSeq(), 0);
+}
+
+TEST_F(StoreTest, RedirectsFollowLatestTarget) {
+  ASSERT_TRUE(store_->PutRedirect({"/old/", "/new/"}).ok());
+  EXPECT_EQ(*store_->GetRedirect("/old/"), "/new/");
+  ASSERT_TRUE(store_->PutRedirect({"/new/", "/old/"}).ok());  // back again
+  EXPECT_TRUE(store_->GetRedirect("/old/").error().IsNotFound());
+  EXPECT_EQ(*store_->GetRedirect("/new/"), "/old/");
+}
+
+TEST(StoreOpen, MigratesAnOldDatabaseKeepingData) {
+  testing::TempDir dir;
+  std::string path = dir / "old.db";
+  ASSERT_TRUE(MigrateSqliteFile(path, 1).ok());
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "INSERT INTO articles (slug, headline, body, body_format, status, "
+                           "created_at, modified_at) VALUES ('kept', 'Kept', 'b', 'markdown', "
+                           "'published', 1, 1)",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto store = OpenSqliteStore(path, {TestSlug, nullptr});
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  EXPECT_EQ((*store)->GetArticleBySlug("kept")->headline, "Kept");
+  // Migration 2 added the redirects table.
+  EXPECT_TRUE((*store)->PutRedirect({"/a/", "/b/"}).ok());
+}
+
+TEST(StoreOpen, RefusesGarbageAndNewerSchemas) {
+  testing::TempDir dir;
+  std::string junk = dir / "junk.db";
+  std::ofstream(junk) << "this is not a database, just text that goes on for a while........";
+  auto r = OpenSqliteStore(junk, {TestSlug, nullptr});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message().find("junk.db"), std::string::npos);
+
+  std::string newer = dir / "newer.db";
+  ASSERT_TRUE(MigrateSqliteFile(newer, -1).ok());
+  sqlite3* db = nullptr;
+  sqlite3_open(newer.c_str(), &db);
+  sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  auto n = OpenSqliteStore(newer, {TestSlug, nullptr});
+  ASSERT_FALSE(n.has_value());
+  EXPECT_NE(n.error().message().find("newer"), std::string::npos);
+
+  auto missing = OpenSqliteStore((dir / "no/such/dir/x.db"), {TestSlug, nullptr});
+  EXPECT_FALSE(missing.has_value());
+}
+
+}  // namespace
+}  // namespace dateline
