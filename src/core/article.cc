@@ -38,7 +38,7 @@ bool IsVisible(const Article& a, Seconds now) {
 }
 
 bool IsValidSlug(std::string_view s) {
-  if (s.empty() || s.size() > 200 || s.front() == '-' || s.back() == '-') return false;
+  if (s.empty() || s.size() > kMaxSlugLength || s.front() == '-' || s.back() == '-') return false;
   for (char c : s) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
   }

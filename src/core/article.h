@@ -88,7 +88,9 @@ struct Author {
   bool operator==(const Author&) const = default;
 };
 
-// A URL slug: 1-200 characters of [a-z0-9-], no leading or trailing '-'.
+// A URL slug: 1-kMaxSlugLength characters of [a-z0-9-], no leading or
+// trailing '-'. Every stored slug has this shape.
+inline constexpr std::size_t kMaxSlugLength = 200;
 bool IsValidSlug(std::string_view s);
 
 // "world-news" -> "World News": the name given to a section created from a slug.
