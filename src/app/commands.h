@@ -1,0 +1,24 @@
+// The dateline subcommands, each a function returning a process exit code.
+//
+// Errors are printed as one line, "dateline: <what went wrong>", on
+// stderr; 0 means success, 1 a failure, 2 bad usage. No command changes
+// anything when it fails (imports are one transaction, init validates
+// before writing).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace dateline {
+
+int CmdInit(const std::filesystem::path& dir, const std::string& name, const std::string& base_url,
+            const std::string& listen);
+int CmdServe(const std::filesystem::path& dir, const std::string& listen_override);
+int CmdDemo(const std::filesystem::path& dir, const std::string& listen);
+int CmdImportJsonl(const std::filesystem::path& dir, const std::string& file);
+int CmdExportJsonl(const std::filesystem::path& dir, const std::string& out_file);
+
+// Prints "dateline: <message>" to stderr and returns 1.
+int ReportError(const std::string& message);
+
+}  // namespace dateline

@@ -1,0 +1,80 @@
+#include "app/web.h"
+
+#include "base/fs.h"
+
+namespace dateline {
+
+namespace {
+
+// Media paths are one or more plain file-name segments: no "..", no
+// hidden files, nothing that could step outside the media folder.
+bool SafeMediaPath(std::string_view rel) {
+  if (rel.empty() || rel.size() > 512) return false;
+  std::size_t start = 0;
+  while (start <= rel.size()) {
+    std::size_t end = rel.find('/', start);
+    if (end == std::string_view::npos) end = rel.size();
+    std::string_view seg = rel.substr(start, end - start);
+    if (seg.empty() || seg.front() == '.') return false;
+    for (char c : seg) {
+      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_' || c == '.';
+      if (!ok) return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+http::Response Web::Handle(const http::Request& req) {
+  if (req.method != "GET" && req.method != "HEAD") {
+    http::Response r = http::Response::Text(405, "Method not allowed\n");
+    r.headers.emplace_back("Allow", "GET, HEAD");
+    return r;
+  }
+  std::string_view path = req.path;
+  if (path.rfind("/assets/", 0) == 0) {
+    const Asset* asset = theme_.FindAsset(path);
+    if (asset == nullptr) return PageResponse(site_.NotFound());
+    http::Response r;
+    r.content_type = asset->content_type;
+    r.body = asset->body;
+    r.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+    return r;
+  }
+  if (path.rfind("/media/", 0) == 0) return Media(path.substr(7));
+  return PageResponse(site_.Resolve(path));
+}
+
+http::Response Web::Media(std::string_view rel) {
+  if (!SafeMediaPath(rel)) return PageResponse(site_.NotFound());
+  std::filesystem::path file = media_dir_ / std::string(rel);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    return PageResponse(site_.NotFound());
+  }
+  auto body = ReadFile(file);
+  if (!body) throw std::runtime_error(body.error().ToString());
+  http::Response r;
+  r.content_type = std::string(MediaTypeForFile(rel));
+  r.body = std::move(*body);
+  r.headers.emplace_back("Cache-Control", "public, max-age=86400");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
+http::Response Web::PageResponse(const Page& page) {
+  if (page.status == 301) return http::Response::Redirect(301, page.location);
+  auto html = renderer_.Render(page.template_name, page.model);
+  if (!html) throw std::runtime_error(html.error().ToString());
+  http::Response r;
+  r.status = page.status;
+  r.body = std::move(*html);
+  r.headers.emplace_back("Cache-Control", page.status == 200 ? "public, max-age=60" : "no-store");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
+}  // namespace dateline

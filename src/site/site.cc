@@ -1,0 +1,410 @@
+#include "site/site.h"
+
+#include <charconv>
+
+#include "text/excerpt.h"
+#include "text/markdown.h"
+#include "text/slug.h"
+
+namespace dateline {
+
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    std::size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (j > i) out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+// Parses a positive decimal number of at most `max_digits` digits.
+std::optional<int> Number(std::string_view s, std::size_t max_digits) {
+  if (s.empty() || s.size() > max_digits) return std::nullopt;
+  int v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+Site::Site(Store& store, const SiteSettings& settings, const Clock& clock)
+    : store_(store), settings_(settings), clock_(clock) {}
+
+std::vector<Article> Site::Visible(ArticleQuery q) {
+  q.visible_at = clock_.Now();
+  auto r = store_.ListArticles(q);
+  if (!r) throw std::runtime_error(r.error().ToString());
+  return std::move(*r);
+}
+
+std::string Site::Url(const Article& a) const { return settings_.permalink.Build(a, settings_.zone); }
+
+std::string Site::Excerpt(const Article& a) const {
+  if (!a.excerpt.empty()) return a.excerpt;
+  return MakeExcerpt(RenderBody(a.body, a.body_format), 55);
+}
+
+json Site::Time(Seconds t) const {
+  return {{"display", FormatDate(t, settings_.zone, settings_.date_format)},
+          {"iso", FormatRfc3339(t, settings_.zone)}};
+}
+
+json Site::Item(const Article& a) {
+  json item = {{"headline", a.headline},
+               {"url", Url(a)},
+               {"excerpt", Excerpt(a)},
+               {"dateline", a.dateline},
+               {"published", Time(a.published_at.value_or(a.created_at))}};
+  if (!a.section.empty()) {
+    auto sec = store_.GetSection(a.section);
+    item["section"] = {{"name", sec ? sec->name : a.section},
+                       {"url", "/category/" + a.section + "/"}};
+  }
+  if (a.lead_image) {
+    item["lead_image"] = {{"src", a.lead_image->url}, {"alt", a.lead_image->alt}};
+  }
+  return item;
+}
+
+json Site::Chrome(std::string_view title, std::string_view description, std::string_view path,
+                  std::string_view current_section) {
+  json nav = json::array();
+  auto sections = store_.ListSections();
+  if (sections) {
+    for (const Section& s : *sections) {
+      if (!s.parent_slug.empty()) continue;
+      nav.push_back({{"name", s.name},
+                     {"url", "/category/" + s.slug + "/"},
+                     {"current", s.slug == current_section}});
+    }
+  }
+  std::string full_title = title.empty() ? settings_.name
+                                          : std::string(title) + " – " + settings_.name;
+  return {{"site",
+           {{"name", settings_.name},
+            {"description", settings_.description},
+            {"base_url", settings_.base_url},
+            {"language", settings_.language},
+            {"nav", nav},
+            {"year", settings_.zone.ToCivil(clock_.Now()).year}}},
+          {"page",
+           {{"title", full_title},
+            {"description", description},
+            {"path", path},
+            {"canonical", settings_.base_url + std::string(path)},
+            {"language", settings_.language}}}};
+}
+
+Page Site::RedirectTo(std::string location) {
+  Page p;
+  p.status = 301;
+  p.location = std::move(location);
+  return p;
+}
+
+Page Site::NotFound() {
+  Page p;
+  p.status = 404;
+  p.template_name = "not_found";
+  p.model = Chrome("Page not found", "", "/", "");
+  p.model["page"].erase("canonical");
+  ArticleQuery q;
+  q.limit = 5;
+  json items = json::array();
+  for (const Article& a : Visible(q)) items.push_back(Item(a));
+  p.model["latest"] = items;
+  p.model["has_latest"] = !items.empty();
+  return p;
+}
+
+Page Site::Resolve(std::string_view path) {
+  if (path.empty() || path.front() != '/') return NotFound();
+  if (auto m = settings_.permalink.Match(path)) {
+    auto a = store_.GetArticleBySlug(m->slug);
+    if (a && IsVisible(*a, clock_.Now())) return ArticlePage(*a, path);
+    if (!a && !a.error().IsNotFound()) throw std::runtime_error(a.error().ToString());
+  }
+  if (auto to = store_.GetRedirect(path)) return RedirectTo(*to);
+
+  std::vector<std::string_view> seg = Segments(path);
+  if (path.back() != '/') {
+    // "/category/world" -> "/category/world/", unless it looks like a file.
+    if (!seg.empty() && seg.back().find('.') == std::string_view::npos) {
+      return RedirectTo(std::string(path) + "/");
+    }
+    return NotFound();
+  }
+  int page = 1;
+  if (seg.size() >= 2 && seg[seg.size() - 2] == "page") {
+    auto n = Number(seg.back(), 6);
+    if (!n) return NotFound();
+    seg.resize(seg.size() - 2);
+    std::string base = "/";
+    for (auto s : seg) base += std::string(s) + "/";
+    if (*n == 1) return RedirectTo(base);
+    page = *n;
+  }
+  std::string base = "/";
+  for (auto s : seg) base += std::string(s) + "/";
+
+  if (seg.empty()) {
+    if (page == 1) return HomePage();
+    return ListPage("latest", ArticleQuery{}, {{"title", "Latest news"}}, base, page);
+  }
+  if (seg.size() == 2 && seg[0] == "category") {
+    auto sec = store_.GetSection(seg[1]);
+    if (!sec) return NotFound();
+    ArticleQuery q;
+    q.section_slug = sec->slug;
+    return ListPage("section", q, {{"title", sec->name}, {"slug", sec->slug}}, base, page);
+  }
+  if (seg.size() == 2 && seg[0] == "tag") {
+    auto tag = store_.GetTag(seg[1]);
+    if (!tag) return NotFound();
+    ArticleQuery q;
+    q.tag_slug = tag->slug;
+    return ListPage("tag", q, {{"title", tag->name}, {"slug", tag->slug}}, base, page);
+  }
+  if (seg.size() == 2 && seg[0] == "author") {
+    auto author = store_.GetAuthor(seg[1]);
+    if (!author) return NotFound();
+    ArticleQuery q;
+    q.author_slug = author->slug;
+    return ListPage("author", q,
+                    {{"title", author->name}, {"slug", author->slug}, {"bio", author->bio}}, base,
+                    page);
+  }
+  // Date archives: /YYYY/, /YYYY/MM/, /YYYY/MM/DD/.
+  if (seg.size() <= 3 && seg[0].size() == 4) {
+    int year = Number(seg[0], 4).value_or(0);
+    int month = seg.size() >= 2 && seg[1].size() == 2 ? Number(seg[1], 2).value_or(0) : 0;
+    int day = seg.size() == 3 && seg[2].size() == 2 ? Number(seg[2], 2).value_or(0) : 0;
+    if (year == 0 || (seg.size() >= 2 && (month == 0 || month > 12)) ||
+        (seg.size() == 3 && (day == 0 || day > 31))) {
+      return NotFound();
+    }
+    const TimeZone& z = settings_.zone;
+    ArticleQuery q;
+    std::string title;
+    static constexpr const char* kMonths[] = {"January", "February", "March",     "April",
+                                               "May",     "June",     "July",      "August",
+                                               "September", "October", "November", "December"};
+    if (seg.size() == 1) {
+      q.published_from = z.StartOfDay(year, 1, 1);
+      q.published_before = z.StartOfDay(year + 1, 1, 1);
+      title = std::to_string(year);
+    } else if (seg.size() == 2) {
+      q.published_from = z.StartOfDay(year, static_cast<unsigned>(month), 1);
+      q.published_before = month == 12 ? z.StartOfDay(year + 1, 1, 1)
+                                        : z.StartOfDay(year, static_cast<unsigned>(month + 1), 1);
+      title = std::string(kMonths[month - 1]) + " " + std::to_string(year);
+    } else {
+      Seconds start = z.StartOfDay(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+      CivilTime check = z.ToCivil(start);
+      if (static_cast<int>(check.day) != day) return NotFound();  // Feb 30 and friends
+      q.published_from = start;
+      // The next local midnight: step past the day, then back to its start.
+      CivilTime next = z.ToCivil(start + 26 * 3600);
+      q.published_before = z.StartOfDay(next.year, next.month, next.day);
+      title = std::string(kMonths[month - 1]) + " " + std::to_string(day) + ", " +
+              std::to_string(year);
+    }
+    return ListPage("archive", q, {{"title", title}}, base, page);
+  }
+  return NotFound();
+}
+
+Page Site::ListPage(std::string_view kind, const ArticleQuery& query, json header,
+                    std::string base_path, int page) {
+  ArticleQuery q = query;
+  q.visible_at = clock_.Now();
+  auto total = store_.CountArticles(q);
+  if (!total) throw std::runtime_error(total.error().ToString());
+  int per = settings_.per_page;
+  int pages = static_cast<int>((*total + per - 1) / per);
+  // An empty section front exists; an empty tag, author or archive does not
+  // (it would reveal stories readers cannot see).
+  if (*total == 0 && kind != "section" && kind != "latest") return NotFound();
+  if (page > std::max(pages, 1) || page > settings_.max_page) return NotFound();
+  q.limit = per;
+  q.offset = (page - 1) * per;
+  json items = json::array();
+  for (const Article& a : Visible(q)) items.push_back(Item(a));
+
+  std::string path = page == 1 ? base_path : base_path + "page/" + std::to_string(page) + "/";
+  std::string title = header.value("title", "");
+  std::string shown_title = page == 1 ? title : title + " – page " + std::to_string(page);
+  std::string description = kind == "section"  ? title + ": the latest stories."
+                            : kind == "tag"    ? "Stories tagged " + title + "."
+                            : kind == "author" ? "Stories by " + title + "."
+                                               : "Stories from " + title + ".";
+  Page p;
+  p.template_name = "list";
+  p.model = Chrome(shown_title, description, path,
+                   kind == "section" ? header.value("slug", "") : "");
+  header["kind"] = kind;
+  header["is_" + std::string(kind)] = true;
+  header["items"] = items;
+  header["count"] = *total;
+  json pagination = {{"current", page}, {"total", std::max(pages, 1)}};
+  if (page > 1) {
+    pagination["prev_url"] = page == 2 ? base_path : base_path + "page/" + std::to_string(page - 1) + "/";
+  }
+  if (page < pages) pagination["next_url"] = base_path + "page/" + std::to_string(page + 1) + "/";
+  pagination["show"] = pages > 1;
+  header["pagination"] = pagination;
+  p.model["listing"] = header;
+  if (pagination.contains("prev_url")) p.model["page"]["prev_url"] = pagination["prev_url"];
+  if (pagination.contains("next_url")) p.model["page"]["next_url"] = pagination["next_url"];
+  return p;
+}
+
+Page Site::HomePage() {
+  Page p;
+  p.template_name = "home";
+  p.model = Chrome("", settings_.description, "/", "");
+  p.model["page"]["title"] = settings_.name + " – " + settings_.description;
+  std::vector<std::int64_t> shown;
+  ArticleQuery lead_q;
+  lead_q.featured_only = true;
+  lead_q.limit = 1;
+  std::vector<Article> lead = Visible(lead_q);
+  if (lead.empty()) {
+    lead_q.featured_only = false;
+    lead = Visible(lead_q);
+  }
+  if (!lead.empty()) {
+    json item = Item(lead[0]);
+    if (!lead[0].dek.empty()) item["dek"] = lead[0].dek;
+    p.model["lead"] = item;
+    shown.push_back(lead[0].id);
+  }
+  json blocks = json::array();
+  auto sections = store_.ListSections();
+  if (sections) {
+    for (const Section& s : *sections) {
+      ArticleQuery q;
+      q.section_slug = s.slug;
+      q.exclude_ids = shown;
+      q.limit = 3;
+      std::vector<Article> list = Visible(q);
+      if (list.empty()) continue;
+      json items = json::array();
+      for (const Article& a : list) {
+        items.push_back(Item(a));
+        shown.push_back(a.id);
+      }
+      blocks.push_back({{"name", s.name}, {"url", "/category/" + s.slug + "/"}, {"items", items}});
+    }
+  }
+  p.model["sections"] = blocks;
+  ArticleQuery river_q;
+  river_q.exclude_ids = shown;
+  river_q.limit = kMoreNews;
+  json river = json::array();
+  for (const Article& a : Visible(river_q)) river.push_back(Item(a));
+  p.model["more_news"] = river;
+  return p;
+}
+
+Page Site::ArticlePage(const Article& a, std::string_view path) {
+  std::string canonical = Url(a);
+  if (canonical != path) return RedirectTo(canonical);
+  Page p;
+  p.template_name = "article";
+  std::string description = Excerpt(a);
+  p.model = Chrome(a.headline, a.dek.empty() ? description : a.dek, canonical, a.section);
+  if (!a.language.empty()) p.model["page"]["language"] = a.language;
+
+  json article = Item(a);
+  article["dek"] = a.dek;
+  article["body_html"] = RenderBody(a.body, a.body_format, {settings_.iframe_hosts});
+  Seconds published = a.published_at.value_or(a.created_at);
+  if (a.updated_at && *a.updated_at > published + 60) article["updated"] = Time(*a.updated_at);
+  json authors = json::array();
+  for (std::size_t i = 0; i < a.authors.size(); ++i) {
+    // The store keys authors and tags by the slug of their name.
+    const char* sep = i + 1 == a.authors.size() ? "" : i + 2 == a.authors.size() ? " and " : ", ";
+    authors.push_back({{"name", a.authors[i]},
+                       {"url", "/author/" + Slugify(a.authors[i]) + "/"},
+                       {"sep", sep}});
+  }
+  article["authors"] = authors;
+  article["has_authors"] = !authors.empty();
+  json tags = json::array();
+  for (const std::string& t : a.tags) {
+    tags.push_back({{"name", t}, {"url", "/tag/" + Slugify(t) + "/"}});
+  }
+  article["tags"] = tags;
+  article["has_tags"] = !tags.empty();
+  if (a.lead_image) {
+    article["lead_image"] = {{"src", a.lead_image->url},
+                             {"alt", a.lead_image->alt},
+                             {"caption", a.lead_image->caption},
+                             {"credit", a.lead_image->credit}};
+  }
+  p.model["article"] = article;
+
+  // Related News: editors' pins, then the newest of the same section.
+  std::vector<std::int64_t> used = {a.id};
+  std::vector<Article> related_news;
+  Seconds now = clock_.Now();
+  for (const std::string& slug : a.related_pins) {
+    if (static_cast<int>(related_news.size()) >= kRelatedNews) break;
+    auto pin = store_.GetArticleBySlug(slug);
+    if (!pin || !IsVisible(*pin, now)) continue;
+    if (std::find(used.begin(), used.end(), pin->id) != used.end()) continue;
+    used.push_back(pin->id);
+    related_news.push_back(*pin);
+  }
+  if (!a.section.empty() && static_cast<int>(related_news.size()) < kRelatedNews) {
+    ArticleQuery q;
+    q.section_slug = a.section;
+    q.exclude_ids = used;
+    q.limit = kRelatedNews - static_cast<int>(related_news.size());
+    for (Article& r : Visible(q)) {
+      used.push_back(r.id);
+      related_news.push_back(std::move(r));
+    }
+  }
+  // Related Posts: most shared tags, newest first; then the same section.
+  auto by_tags = store_.ListByTagOverlap(a.id, now, used, kRelatedPosts);
+  if (!by_tags) throw std::runtime_error(by_tags.error().ToString());
+  std::vector<Article> related_posts = std::move(*by_tags);
+  for (const Article& r : related_posts) used.push_back(r.id);
+  if (!a.section.empty() && static_cast<int>(related_posts.size()) < kRelatedPosts) {
+    ArticleQuery q;
+    q.section_slug = a.section;
+    q.exclude_ids = used;
+    q.limit = kRelatedPosts - static_cast<int>(related_posts.size());
+    for (Article& r : Visible(q)) {
+      used.push_back(r.id);
+      related_posts.push_back(std::move(r));
+    }
+  }
+  ArticleQuery more_q;
+  more_q.exclude_ids = used;
+  more_q.limit = kMoreNews;
+  std::vector<Article> more = Visible(more_q);
+
+  auto block = [&](const std::vector<Article>& list) {
+    json items = json::array();
+    for (const Article& r : list) items.push_back(Item(r));
+    return items;
+  };
+  p.model["related_news"] = block(related_news);
+  p.model["related_posts"] = block(related_posts);
+  p.model["more_news"] = block(more);
+  return p;
+}
+
+}  // namespace dateline

@@ -1,0 +1,67 @@
+// Site: decides what page a reader's path is and gathers its data.
+//
+// Resolve() maps a path to a page kind (article, home, section, tag,
+// author, date archive, 404, or a redirect) and builds the page's view
+// model: plain JSON data that a theme template turns into HTML. It never
+// formats HTML itself (article bodies come from the text layer already
+// sanitized). Only what readers may see at the clock's current time is
+// ever used: drafts, stories in review and future stories do not exist
+// here. Not-found is a normal result (status 404 with the not-found model).
+// Thread-safety: Resolve() may be called from many threads at once if the
+// Store allows it (SqliteStore does); Site itself holds no mutable state.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "base/clock.h"
+#include "core/settings.h"
+#include "store/store.h"
+
+namespace dateline {
+
+struct Page {
+  int status = 200;               // 200, 301 or 404
+  std::string template_name;      // "article", "home", "list", "not_found"
+  nlohmann::json model;           // the view model (see docs/templates.md)
+  std::string location;           // for 301: the path to go to
+};
+
+class Site {
+ public:
+  Site(Store& store, const SiteSettings& settings, const Clock& clock);
+
+  Page Resolve(std::string_view path);
+  // The 404 page (status 404), for paths outside Resolve's routes too.
+  Page NotFound();
+
+  // Block sizes of the article page (the reference page's).
+  static constexpr int kRelatedNews = 6;
+  static constexpr int kRelatedPosts = 6;
+  static constexpr int kMoreNews = 10;
+
+ private:
+  struct Paging {
+    int page = 1;
+  };
+  Page ArticlePage(const Article& a, std::string_view path);
+  Page HomePage();
+  Page ListPage(std::string_view kind, const ArticleQuery& q, nlohmann::json header,
+                std::string base_path, int page);
+  Page RedirectTo(std::string location);
+
+  nlohmann::json Chrome(std::string_view title, std::string_view description,
+                        std::string_view path, std::string_view current_section);
+  nlohmann::json Item(const Article& a);
+  nlohmann::json Time(Seconds t) const;
+  std::string Url(const Article& a) const;
+  std::string Excerpt(const Article& a) const;
+  std::vector<Article> Visible(ArticleQuery q);
+
+  Store& store_;
+  const SiteSettings& settings_;
+  const Clock& clock_;
+};
+
+}  // namespace dateline

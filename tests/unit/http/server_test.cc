@@ -1,0 +1,210 @@
+// Server behaviour over real sockets: responses, keep-alive, HEAD, handler
+// errors, decoding.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <stdexcept>
+
+#include "server_fixture.h"
+
+namespace dateline::http::testing {
+namespace {
+
+using ServerTest = ServerFixture;
+
+TEST_F(ServerTest, GetReturnsHandlerBodyWithHeaders) {
+  StartServer([](const Request&) {
+    return Response{200, "text/html; charset=utf-8", {}, "<p>hello</p>"};
+  });
+  TestClient c = Connect();
+  auto r = c.RoundTrip(Get("/"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->version, "HTTP/1.1");
+  EXPECT_EQ(r->body, "<p>hello</p>");
+  EXPECT_EQ(r->HeaderOr("content-length"), "12");
+  EXPECT_EQ(r->HeaderOr("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(r->HeaderOr("server"), "dateline");
+  EXPECT_TRUE(std::regex_match(
+      r->HeaderOr("date"),
+      std::regex(
+          R"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT)")))
+      << r->HeaderOr("date");
+}
+
+TEST_F(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
+  StartServer(EchoHandler);
+  TestClient c = Connect();
+  auto first = c.RoundTrip(Get("/one"));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->body, "GET|/one||");
+  EXPECT_EQ(first->Header("connection"), nullptr);
+  auto second = c.RoundTrip(Get("/two"));
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->body, "GET|/two||");
+}
+
+TEST_F(ServerTest, PipelinedRequestsAnsweredInOrder) {
+  StartServer(EchoHandler);
+  TestClient c = Connect();
+  ASSERT_TRUE(c.Send(Get("/a") + Get("/b")));
+  auto a = c.Read();
+  auto b = c.Read();
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->body, "GET|/a||");
+  EXPECT_EQ(b->body, "GET|/b||");
+}
+
+TEST_F(ServerTest, Http10ClosesUnlessKeepAliveAsked) {
+  StartServer(EchoHandler);
+  TestClient c = Connect();
+  auto r = c.RoundTrip("GET /old HTTP/1.0\r\n\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->version, "HTTP/1.0");
+  EXPECT_EQ(r->body, "GET|/old||");
+  EXPECT_TRUE(c.WaitForClose(TestClient::Ms(2000)));
+
+  TestClient k = Connect();
+  auto r1 = k.RoundTrip("GET /1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  ASSERT_TRUE(r1);
+  EXPECT_EQ(r1->HeaderOr("connection"), "keep-alive");
+  auto r2 = k.RoundTrip("GET /2 HTTP/1.0\r\n\r\n");
+  ASSERT_TRUE(r2);
+  EXPECT_EQ(r2->body, "GET|/2||");
+}
+
+TEST_F(ServerTest, ConnectionCloseIsHonoured) {
+  StartServer(EchoHandler);
+  TestClient c = Connect();
+  auto r = c.RoundTrip(Get("/", "Connection: close\r\n"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->HeaderOr("connection"), "close");
+  EXPECT_TRUE(c.WaitForClose(TestClient::Ms(2000)));
+}
+
+TEST_F(ServerTest, HeadHasNoBodyButTheGetContentLength) {
+  StartServer([](const Request& r) {
+    Response out = Response::Text(200, "0123456789");
+    out.headers.emplace_back("X-Method", r.method);
+    return out;
+  });
+  TestClient c = Connect();
+  ASSERT_TRUE(c.Send("HEAD /x HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto head = c.Read(/*head=*/true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->HeaderOr("content-length"), "10");
+  EXPECT_EQ(head->HeaderOr("x-method"), "HEAD");
+  EXPECT_EQ(c.pending(), "");
+  // The next response on the connection starts right after the HEAD headers.
+  auto get = c.RoundTrip(Get("/x"));
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->body, "0123456789");
+}
+
+TEST_F(ServerTest, PostBodyReachesHandler) {
+  StartServer(EchoHandler);
+  TestClient c = Connect();
+  auto r = c.RoundTrip("POST /api HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "POST|/api||hello");
+}
+
+TEST_F(ServerTest, ExpectContinueGets100ThenResponse) {
+  StartServer(EchoHandler);
+  TestClient c = Connect();
+  ASSERT_TRUE(
+      c.Send("PUT /a HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n"));
+  auto cont = c.Read();
+  ASSERT_TRUE(cont);
+  EXPECT_EQ(cont->status, 100);
+  auto r = c.RoundTrip("abc");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "PUT|/a||abc");
+}
+
+TEST_F(ServerTest, HandlerExceptionGives500AndServerKeepsRunning) {
+  StartServer([](const Request& r) -> Response {
+    if (r.path == "/boom") throw std::runtime_error("<script>secret</script>");
+    return Response::Text(200, "fine");
+  });
+  TestClient c = Connect();
+  auto r = c.RoundTrip(Get("/boom"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(r->HeaderOr("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(r->body.find("secret"), std::string::npos);
+  EXPECT_EQ(r->body.find("<script>"), std::string::npos);
+  auto next = c.RoundTrip(Get("/ok"));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+  EXPECT_EQ(next->body, "fine");
+}
+
+TEST_F(ServerTest, HeaderThatWouldSplitTheResponseGives500) {
+  StartServer([](const Request&) { return Response::Redirect(302, "/x\r\nSet-Cookie: a=b"); });
+  TestClient c = Connect();
+  auto r = c.RoundTrip(Get("/"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(r->Header("set-cookie"), nullptr);
+}
+
+TEST_F(ServerTest, QueryParamsAreDecoded) {
+  StartServer([](const Request& r) {
+    return Response::Text(200, r.QueryParam("q") + "|" + r.QueryParam("tag") + "|" +
+                                   r.QueryParam("missing") + "|" + r.query);
+  });
+  TestClient c = Connect();
+  auto r = c.RoundTrip(Get("/search?q=breaking+news%21&tag=%C3%A9lection&q=second"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body,
+            "breaking news!|\xC3\xA9lection||q=breaking+news%21&tag=%C3%A9lection&q=second");
+}
+
+TEST_F(ServerTest, PathIsPercentDecodedAndHeadersLowerCased) {
+  StartServer([](const Request& r) {
+    const std::string* h = r.Header("x-custom");
+    return Response::Text(
+        200, r.path + "|" + r.target + "|" + (h ? *h : "none") + "|" + r.remote_address);
+  });
+  TestClient c = Connect();
+  auto r = c.RoundTrip(Get("/2025/05/06/caf%C3%A9%20au+lait/", "X-Custom: Yes\r\n"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body,
+            "/2025/05/06/caf\xC3\xA9 au+lait/|/2025/05/06/caf%C3%A9%20au+lait/|Yes|127.0.0.1");
+}
+
+TEST_F(ServerTest, HandlerHeadersPassThrough) {
+  StartServer([](const Request&) {
+    Response out;
+    out.status = 404;
+    out.headers = {{"Cache-Control", "no-store"}, {"Link", "</feed.xml>; rel=\"alternate\""}};
+    out.body = "missing";
+    return out;
+  });
+  TestClient c = Connect();
+  auto r = c.RoundTrip(Get("/nope"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(r->HeaderOr("cache-control"), "no-store");
+  EXPECT_EQ(r->HeaderOr("link"), "</feed.xml>; rel=\"alternate\"");
+  EXPECT_EQ(r->HeaderOr("server"), "dateline");
+}
+
+TEST_F(ServerTest, AccessLogHasOneLinePerRequest) {
+  StartServer([](const Request&) { return Response::Text(200, "12345"); });
+  {
+    TestClient c = Connect();
+    ASSERT_TRUE(c.RoundTrip(Get("/2025/05/06/x/?utm=1")));
+    ASSERT_TRUE(c.Send("HEAD /h HTTP/1.1\r\nHost: t\r\n\r\n"));
+    ASSERT_TRUE(c.Read(/*head=*/true));
+  }
+  StopServer();
+  std::string log = AccessLog();
+  EXPECT_TRUE(std::regex_search(log, std::regex(R"(^GET /2025/05/06/x/ 200 5 \d+us\n)"))) << log;
+  EXPECT_TRUE(std::regex_search(log, std::regex(R"(\nHEAD /h 200 0 \d+us\n$)"))) << log;
+}
+
+}  // namespace
+}  // namespace dateline::http::testing
