@@ -72,6 +72,8 @@ json Site::Item(const Article& a) {
   if (a.lead_image) {
     item["lead_image"] = {{"src", a.lead_image->url}, {"alt", a.lead_image->alt}};
   }
+  // A story in another language than the site's carries its own lang.
+  if (!a.language.empty() && a.language != settings_.language) item["language"] = a.language;
   return item;
 }
 
@@ -323,7 +325,6 @@ Page Site::ArticlePage(const Article& a, std::string_view path) {
   p.template_name = "article";
   std::string description = Excerpt(a);
   p.model = Chrome(a.headline, a.dek.empty() ? description : a.dek, canonical, a.section);
-  if (!a.language.empty()) p.model["page"]["language"] = a.language;
 
   json article = Item(a);
   article["dek"] = a.dek;

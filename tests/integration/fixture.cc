@@ -53,6 +53,7 @@ std::string FixtureJsonl(long long soon_at) {
         // Two days apart, so archives by year, month and day all have stories.
         {"published_at", Iso(base + i * 2 * 86400LL)},
     };
+    if (i == 29) j["language"] = "bn";
     if (i % 7 == 0) j["updated_at"] = Iso(base + i * 2 * 86400LL + 3 * 3600);
     add(j);
   }

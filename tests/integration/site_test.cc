@@ -242,6 +242,18 @@ TEST_F(SiteTest, RedirectsToCanonicalUrls) {
   EXPECT_EQ(Get("/2025/13/").status, 404);
 }
 
+TEST_F(SiteTest, StoriesInOtherLanguagesCarryTheirLang) {
+  HttpResult r = Get("/2025/04/28/story-29/");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("<html lang=\"en\">"), std::string::npos);
+  EXPECT_NE(r.body.find("<article class=\"story\" lang=\"bn\">"), std::string::npos);
+  // In lists too, and only on that story.
+  HttpResult list = Get("/category/gamma/");
+  EXPECT_NE(list.body.find("lang=\"bn\">\n  <p class=\"kicker\">"), std::string::npos);
+  std::size_t first = list.body.find("lang=\"bn\"");
+  EXPECT_EQ(list.body.find("lang=\"bn\"", first + 1), std::string::npos);
+}
+
 TEST_F(SiteTest, HeadMatchesGetWithoutBody) {
   HttpResult get = Get("/2025/03/01/story-0/");
   HttpResult head = HttpRequest(port(), "HEAD", "/2025/03/01/story-0/");

@@ -1,0 +1,86 @@
+#include "render/escape.h"
+
+#include <gtest/gtest.h>
+
+namespace dateline {
+namespace {
+
+// True when `s` is well-formed UTF-8.
+bool IsValidUtf8(const std::string& s) { return ValidUtf8(s) == s; }
+
+TEST(EscapeHtml, EveryByteIsSafe) {
+  for (int b = 0; b < 256; ++b) {
+    std::string in(1, static_cast<char>(b));
+    std::string out = EscapeHtml(in);
+    EXPECT_EQ(out.find('<'), std::string::npos) << b;
+    EXPECT_EQ(out.find('>'), std::string::npos) << b;
+    EXPECT_EQ(out.find('"'), std::string::npos) << b;
+    EXPECT_EQ(out.find('\''), std::string::npos) << b;
+    EXPECT_TRUE(IsValidUtf8(out)) << b;
+    if (b == '&') {
+      EXPECT_EQ(out, "&amp;");
+    } else if (b >= 0x80) {
+      EXPECT_EQ(out, "\xEF\xBF\xBD") << b;  // a lone high byte is not UTF-8
+    } else if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7F) {
+      EXPECT_EQ(out, "") << b;  // controls HTML does not allow
+    }
+  }
+  EXPECT_EQ(EscapeHtml("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+}
+
+TEST(EscapeHtml, KeepsValidUtf8AndReplacesInvalid) {
+  EXPECT_EQ(EscapeHtml("বাংলা हिन्दी Ελληνικά 😀"), "বাংলা हिन्दी Ελληνικά 😀");
+  EXPECT_EQ(EscapeHtml("a\xC3"), "a\xEF\xBF\xBD");                  // truncated
+  EXPECT_EQ(EscapeHtml("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");    // overlong '/'
+  EXPECT_EQ(EscapeHtml("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  EXPECT_EQ(EscapeHtml("\xF4\x90\x80\x80").substr(0, 3), "\xEF\xBF\xBD");  // > U+10FFFF
+  EXPECT_EQ(EscapeHtml("\xE0\x80\xBC"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '<'
+}
+
+TEST(EscapeXml, EveryByteIsSafe) {
+  for (int b = 0; b < 256; ++b) {
+    std::string out = EscapeXml(std::string(1, static_cast<char>(b)));
+    EXPECT_EQ(out.find('<'), std::string::npos) << b;
+    EXPECT_TRUE(IsValidUtf8(out)) << b;
+    // XML 1.0 forbids C0 controls except tab, LF, CR.
+    for (char c : out) {
+      auto u = static_cast<unsigned char>(c);
+      EXPECT_FALSE(u < 0x20 && c != '\t' && c != '\n' && c != '\r') << b;
+    }
+  }
+}
+
+TEST(EscapeJsonInHtml, CannotCloseAScriptOrBreakTheString) {
+  for (int b = 0; b < 256; ++b) {
+    std::string out = EscapeJsonInHtml(std::string(1, static_cast<char>(b)));
+    EXPECT_EQ(out.find('<'), std::string::npos) << b;
+    EXPECT_EQ(out.find('>'), std::string::npos) << b;
+    EXPECT_TRUE(out.find('"') == std::string::npos || out == "\\\"") << b;
+    for (char c : out) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << b;
+    EXPECT_TRUE(IsValidUtf8(out)) << b;
+  }
+  EXPECT_EQ(EscapeJsonInHtml("</script><b>"), "\\u003c/script\\u003e\\u003cb\\u003e");
+  EXPECT_EQ(EscapeJsonInHtml("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+  EXPECT_EQ(EscapeJsonInHtml("\xE2\x80\xA8"), "\\u2028");
+  EXPECT_EQ(EscapeJsonInHtml("\x01"), "\\u0001");
+  EXPECT_EQ(EscapeJsonInHtml("\xFF"), "\\ufffd");
+}
+
+TEST(EscapeUrlComponent, EncodesAllButUnreserved) {
+  for (int b = 0; b < 256; ++b) {
+    char c = static_cast<char>(b);
+    std::string out = EscapeUrlComponent(std::string(1, c));
+    bool unreserved = std::isalnum(b) || c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved && b < 0x80) {
+      EXPECT_EQ(out, std::string(1, c));
+    } else {
+      ASSERT_EQ(out.size(), 3u) << b;
+      EXPECT_EQ(out[0], '%');
+    }
+  }
+  EXPECT_EQ(EscapeUrlComponent("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+}
+
+}  // namespace
+}  // namespace dateline

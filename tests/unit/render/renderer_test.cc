@@ -1,0 +1,79 @@
+#include "render/renderer.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/temp_dir.h"
+
+namespace dateline {
+namespace {
+
+TEST(Theme, BuiltInThemeHasEveryPageTemplateAndHashedAssets) {
+  auto theme = Theme::Load(std::nullopt);
+  ASSERT_TRUE(theme.has_value()) << theme.error().ToString();
+  for (const char* name : {"article", "home", "list", "not_found"}) {
+    EXPECT_NE(theme->Template(name), nullptr) << name;
+  }
+  std::string css = theme->AssetUrl("style.css");
+  ASSERT_FALSE(css.empty());
+  EXPECT_TRUE(css.rfind("/assets/style.", 0) == 0 && css.ends_with(".css")) << css;
+  EXPECT_EQ(css.size(), std::string("/assets/style.12345678.css").size());
+  const Asset* asset = theme->FindAsset(css);
+  ASSERT_NE(asset, nullptr);
+  EXPECT_EQ(asset->content_type, "text/css; charset=utf-8");
+  EXPECT_EQ(theme->FindAsset("/assets/style.css"), nullptr);  // only the hashed name
+}
+
+TEST(Theme, FolderOverridesFileByFileAndChangesTheHash) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "assets");
+  std::ofstream(dir.path() / "assets" / "style.css") << "body{color:red}";
+  std::ofstream(dir.path() / "not_found.mustache") << "<p>Lost: {{page.title}}</p>";
+  auto builtin = Theme::Load(std::nullopt);
+  auto theme = Theme::Load(dir.path());
+  ASSERT_TRUE(theme.has_value()) << theme.error().ToString();
+  EXPECT_NE(theme->AssetUrl("style.css"), builtin->AssetUrl("style.css"));
+  EXPECT_EQ(theme->FindAsset(theme->AssetUrl("style.css"))->body, "body{color:red}");
+  EXPECT_EQ(*theme->Template("article"), *builtin->Template("article"));  // not overridden
+  Renderer r(*theme);
+  auto html = r.Render("not_found", {{"page", {{"title", "<x>"}}}});
+  ASSERT_TRUE(html.has_value());
+  EXPECT_EQ(*html, "<p>Lost: &lt;x&gt;</p>");
+}
+
+TEST(Theme, BrokenTemplateNamesTheFile) {
+  testing::TempDir dir;
+  std::ofstream(dir.path() / "home.mustache") << "{{#open}} never closed";
+  auto theme = Theme::Load(dir.path());
+  ASSERT_FALSE(theme.has_value());
+  EXPECT_NE(theme.error().message().find("home.mustache"), std::string::npos);
+  EXPECT_FALSE(Theme::Load(dir.path() / "missing").has_value());
+}
+
+TEST(Renderer, EscapesTextKeepsTripleBracesAndUsesPartials) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "partials");
+  std::ofstream(dir.path() / "partials" / "row.mustache") << "<li>{{name}}</li>";
+  std::ofstream(dir.path() / "t.mustache")
+      << "{{title}}|{{{raw}}}|<ul>{{#items}}{{> row}}{{/items}}</ul>|{{^none}}empty{{/none}}|"
+         "{{count}}|{{assets.style_css}}";
+  auto theme = Theme::Load(dir.path());
+  ASSERT_TRUE(theme.has_value()) << theme.error().ToString();
+  Renderer r(*theme);
+  nlohmann::json model = {{"title", "A & B <i>"},
+                          {"raw", "<em>ok</em>"},
+                          {"items", {{{"name", "x\"y"}}, {{"name", "z"}}}},
+                          {"none", nlohmann::json::array()},
+                          {"count", 42}};
+  auto html = r.Render("t", model);
+  ASSERT_TRUE(html.has_value()) << html.error().ToString();
+  EXPECT_EQ(*html, "A &amp; B &lt;i&gt;|<em>ok</em>|<ul><li>x&quot;y</li><li>z</li></ul>|empty|42|" +
+                       theme->AssetUrl("style.css"));
+  auto missing = r.Render("nope", model);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().message().find("nope"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dateline
