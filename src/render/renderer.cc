@@ -2,7 +2,7 @@
 
 #include <kainjow/mustache.hpp>
 
-#include "render/escape.h"
+#include "base/escape.h"
 
 namespace dateline {
 

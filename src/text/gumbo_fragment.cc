@@ -152,47 +152,5 @@ bool IsInlineElement(GumboTag tag) {
   }
 }
 
-void AppendEscapedText(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '\0':
-        break;  // never valid in HTML text
-      default:
-        out += c;
-    }
-  }
-}
-
-void AppendEscapedAttribute(std::string& out, std::string_view value) {
-  for (char c : value) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\0':
-        break;
-      default:
-        out += c;
-    }
-  }
-}
 
 }  // namespace dateline::text_internal

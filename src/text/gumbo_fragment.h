@@ -67,10 +67,4 @@ bool IsDroppedWithContent(GumboTag tag);
 // one word). Every other element is treated as a block boundary.
 bool IsInlineElement(GumboTag tag);
 
-// Appends `text` escaped for HTML text content (& < >).
-void AppendEscapedText(std::string& out, std::string_view text);
-
-// Appends `value` escaped for a double-quoted attribute value (& < > ").
-void AppendEscapedAttribute(std::string& out, std::string_view value);
-
 }  // namespace dateline::text_internal

@@ -1,5 +1,7 @@
 #include "text/sanitize.h"
 
+#include "base/escape.h"
+
 #include <algorithm>
 #include <initializer_list>
 #include <optional>
@@ -12,8 +14,6 @@ namespace dateline {
 
 namespace {
 
-using text_internal::AppendEscapedAttribute;
-using text_internal::AppendEscapedText;
 
 enum class AttrKind {
   kText,     // any text, escaped
@@ -294,7 +294,7 @@ class Serializer {
 
   void Leaf(const GumboNode& node) {
     if (node.type == GUMBO_NODE_TEXT || node.type == GUMBO_NODE_WHITESPACE) {
-      AppendEscapedText(out_, node.v.text.text);
+      out_ += EscapeHtml(node.v.text.text);
     }
     // Comments and CDATA (only possible in foreign content) are dropped.
   }
@@ -321,7 +321,7 @@ class Serializer {
       attrs += it->name;
       if (it->kind != AttrKind::kBoolean) {
         attrs += "=\"";
-        AppendEscapedAttribute(attrs, *value);
+        attrs += EscapeHtml(*value);
         attrs += '"';
       }
       if (name == "src") has_src = true;

@@ -98,7 +98,7 @@ const Expectation kBenign[] = {
     {"![Flooded street in Dhaka](/media/flood.jpg)",
      "<img src=\"/media/flood.jpg\" alt=\"Flooded street in Dhaka\" loading=\"lazy\">"},
     {"> Quoted *words*", "<blockquote>\n<p>Quoted <em>words</em></p>\n</blockquote>"},
-    {"He said \"wait\" -- it's 'fine'", "<p>He said \"wait\" -- it's 'fine'</p>"},
+    {"He said \"wait\" -- it's 'fine'", "<p>He said &quot;wait&quot; -- it&#39;s &#39;fine&#39;</p>"},
     {"line one  \nline two", "<p>line one<br>\nline two</p>"},
     {"<iframe src=\"https://player.example/v/1\"></iframe>",
      "<iframe src=\"https://player.example/v/1\" loading=\"lazy\"></iframe>"},

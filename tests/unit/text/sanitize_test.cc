@@ -148,7 +148,7 @@ const Expectation kBenign[] = {
      "<abbr title=\"United Nations\">UN</abbr> <time datetime=\"2025-05-06\">today</time>"},
     {"<section><font color=red>kept text</font></section>", "kept text"},
     {"<dl><dt>t</dt><dd>d</dd></dl>", "<dl><dt>t</dt><dd>d</dd></dl>"},
-    {"<p>5 &gt; 3 &lt; 4 \"quoted\" it's</p>", "<p>5 &gt; 3 &lt; 4 \"quoted\" it's</p>"},
+    {"<p>5 &gt; 3 &lt; 4 \"quoted\" it's</p>", "<p>5 &gt; 3 &lt; 4 &quot;quoted&quot; it&#39;s</p>"},
 };
 
 TEST(SanitizeHtmlTest, BenignMarkupKeepsItsStructure) {

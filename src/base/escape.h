@@ -1,5 +1,6 @@
 // Escapers, one per output context. Every byte of text that reaches a page
-// goes through exactly one of these (templates use EscapeHtml for {{x}}).
+// goes through exactly one of these: templates use EscapeHtml for {{x}},
+// and the sanitizer uses it when it writes text and attribute values back.
 //
 // All of them treat input as UTF-8: an invalid sequence becomes U+FFFD and
 // C0 control characters other than tab, LF and CR are dropped (they are not
