@@ -22,6 +22,7 @@ demo: build
 	$(BUILD_DIR)/src/app/dateline demo --listen $(LISTEN)
 
 test: build
+	@scripts/install-test-tools
 	@scripts/run-tests $(BUILD_DIR)
 
 clean:

@@ -1,0 +1,415 @@
+#include "search/index.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "search/schema.h"
+
+namespace dateline {
+
+namespace sc = search_schema;
+
+namespace {
+
+// The Xapian stemmer for a BCP 47 tag ("en-GB" -> english); none when
+// Xapian has no stemmer for the language (terms are then kept as written).
+Xapian::Stem StemmerFor(const std::string& language) {
+  std::string primary = language.substr(0, language.find('-'));
+  if (primary.empty()) primary = "en";
+  try {
+    return Xapian::Stem(primary);
+  } catch (const Xapian::Error&) {
+    return Xapian::Stem();
+  }
+}
+
+std::string IdTerm(std::int64_t id) { return std::string(sc::kIdPrefix) + std::to_string(id); }
+
+Status FromXapian(const Xapian::Error& e, const std::string& path) {
+  std::string msg = "search index " + path + ": " + e.get_type() + ": " + e.get_msg();
+  if (std::string(e.get_type()) == "DatabaseLockError") {
+    return Status::Unavailable(msg + " (another dateline process is writing the index)");
+  }
+  if (std::string(e.get_type()).find("Corrupt") != std::string::npos) {
+    return Status::Corruption(msg);
+  }
+  return Status::IOError(msg);
+}
+
+// The words of a story's text as stemmed terms ("Zgrowth"): not prefixed
+// fields, ids or bare numbers.
+bool IsContentTerm(const std::string& term) {
+  // Stemmed, unprefixed terms only: measured on the BBC corpus, adding the
+  // unstemmed forms lowered precision (bench/relatedness).
+  if (term.size() < 3 || term[0] != 'Z') return false;
+  unsigned char c = static_cast<unsigned char>(term[1]);
+  if (c >= 'A' && c <= 'Z') return false;  // a field prefix
+  return term.find_first_not_of("0123456789", 1) != std::string::npos;
+}
+
+class ContentTerms : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override { return IsContentTerm(term); }
+};
+
+std::vector<std::string> TermSet(Xapian::Database& db, Xapian::docid did) {
+  std::vector<std::string> out;
+  for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
+    const std::string& term = *t;
+    if (IsContentTerm(term)) out.push_back(term);
+  }
+  return out;  // termlists come sorted
+}
+
+double Jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.empty() || b.empty()) return 0;
+  std::size_t common = 0, i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] == b[j]) {
+      ++common;
+      ++i;
+      ++j;
+    } else if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+}
+
+std::optional<Xapian::docid> FindDoc(Xapian::Database& db, std::int64_t id) {
+  std::string term = IdTerm(id);
+  auto p = db.postlist_begin(term);
+  if (p == db.postlist_end(term)) return std::nullopt;
+  return *p;
+}
+
+std::int64_t IdOf(const Xapian::Document& doc) {
+  auto t = doc.termlist_begin();
+  t.skip_to(std::string(sc::kIdPrefix));
+  if (t != doc.termlist_end() && (*t).rfind(std::string(sc::kIdPrefix), 0) == 0) {
+    return std::stoll((*t).substr(sc::kIdPrefix.size()));
+  }
+  return 0;
+}
+
+Seconds PublishedOf(const Xapian::Document& doc) {
+  std::string v = doc.get_value(sc::kPublishedSlot);
+  return v.empty() ? 0 : static_cast<Seconds>(Xapian::sortable_unserialise(v));
+}
+
+}  // namespace
+
+SearchIndex::SearchIndex(std::string path) : path_(std::move(path)) {}
+SearchIndex::~SearchIndex() = default;
+
+Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& path) {
+  std::unique_ptr<SearchIndex> index(new SearchIndex(path));
+  try {
+    index->db_ = std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN);
+    std::string version = index->db_->get_metadata(std::string(sc::kSchemaVersionKey));
+    if (version.empty()) {
+      index->db_->set_metadata(std::string(sc::kSchemaVersionKey), std::string(sc::kSchemaVersion));
+      index->db_->commit();
+    } else if (version != sc::kSchemaVersion) {
+      return Fail(Status::Corruption("search index " + path + " has schema " + version +
+                                     "; run dateline reindex"));
+    }
+  } catch (const Xapian::Error& e) {
+    return Fail(FromXapian(e, path));
+  }
+  return index;
+}
+
+Result<std::unique_ptr<SearchIndex>> SearchIndex::InMemory() {
+  std::unique_ptr<SearchIndex> index(new SearchIndex("(memory)"));
+  index->spelling_ = false;
+  try {
+    index->db_ = std::make_unique<Xapian::WritableDatabase>(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  } catch (const Xapian::Error& e) {
+    return Fail(FromXapian(e, "(memory)"));
+  }
+  return index;
+}
+
+Status SearchIndex::Put(const IndexDocument& d) {
+  std::lock_guard lock(mu_);
+  try {
+    Xapian::Document doc;
+    Xapian::TermGenerator tg;
+    tg.set_stemmer(StemmerFor(d.language));
+    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    tg.set_database(*db_);
+    tg.set_flags(spelling_ ? Xapian::TermGenerator::FLAG_SPELLING | Xapian::TermGenerator::FLAG_CJK_NGRAM
+                           : Xapian::TermGenerator::FLAG_CJK_NGRAM);
+    tg.set_document(doc);
+    tg.index_text(d.headline, 1, std::string(sc::kHeadlinePrefix));
+    tg.index_text(d.headline, sc::kHeadlineWeight);
+    tg.increase_termpos();
+    tg.index_text(d.dek, 1, std::string(sc::kDekPrefix));
+    tg.index_text(d.dek, sc::kDekWeight);
+    tg.increase_termpos();
+    tg.index_text(d.dateline);
+    tg.increase_termpos();
+    tg.index_text(d.text);
+    doc.add_boolean_term(IdTerm(d.id));
+    if (!d.section.empty()) doc.add_boolean_term(std::string(sc::kSectionPrefix) + d.section);
+    for (const auto& t : d.tags) doc.add_boolean_term(std::string(sc::kTagPrefix) + t);
+    for (const auto& a : d.authors) doc.add_boolean_term(std::string(sc::kAuthorPrefix) + a);
+    if (!d.language.empty()) doc.add_boolean_term(std::string(sc::kLanguagePrefix) + d.language);
+    doc.add_value(sc::kPublishedSlot, Xapian::sortable_serialise(static_cast<double>(d.published_at)));
+    nlohmann::json data = {{"h", d.headline}, {"t", d.text}, {"l", d.language}};
+    doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    db_->replace_document(IdTerm(d.id), doc);
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, path_);
+  }
+  return Status::Ok();
+}
+
+Status SearchIndex::Remove(std::int64_t id) {
+  std::lock_guard lock(mu_);
+  try {
+    db_->delete_document(IdTerm(id));
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, path_);
+  }
+  return Status::Ok();
+}
+
+Status SearchIndex::Commit(std::int64_t last_seq) {
+  std::lock_guard lock(mu_);
+  try {
+    db_->set_metadata(std::string(sc::kLastSeqKey), std::to_string(last_seq));
+    db_->commit();
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, path_);
+  }
+  return Status::Ok();
+}
+
+Result<std::int64_t> SearchIndex::LastSeq() {
+  std::lock_guard lock(mu_);
+  try {
+    std::string v = db_->get_metadata(std::string(sc::kLastSeqKey));
+    return v.empty() ? 0 : std::stoll(v);
+  } catch (const Xapian::Error& e) {
+    return Fail(FromXapian(e, path_));
+  }
+}
+
+Result<std::int64_t> SearchIndex::Count() {
+  std::lock_guard lock(mu_);
+  return static_cast<std::int64_t>(db_->get_doccount());
+}
+
+bool SearchIndex::Contains(std::int64_t id) {
+  std::lock_guard lock(mu_);
+  return FindDoc(*db_, id).has_value();
+}
+
+Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
+  if (q.text.size() > kMaxQueryLength) {
+    return Fail(Status::InvalidArgument("the search is too long (at most " +
+                                        std::to_string(kMaxQueryLength) + " characters)"));
+  }
+  std::lock_guard lock(mu_);
+  SearchResults out;
+  try {
+    Xapian::Stem stem = StemmerFor(q.language);
+    Xapian::QueryParser qp;
+    qp.set_database(*db_);
+    qp.set_stemmer(stem);
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_default_op(Xapian::Query::OP_AND);
+    qp.add_prefix("title", std::string(sc::kHeadlinePrefix));
+    qp.add_prefix("headline", std::string(sc::kHeadlinePrefix));
+    qp.add_boolean_prefix("section", std::string(sc::kSectionPrefix));
+    qp.add_boolean_prefix("tag", std::string(sc::kTagPrefix));
+    qp.add_boolean_prefix("author", std::string(sc::kAuthorPrefix));
+    qp.set_max_expansion(100, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+                     Xapian::QueryParser::FLAG_CJK_NGRAM;
+    if (spelling_) flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+    Xapian::Query query;
+    bool has_text = q.text.find_first_not_of(" \t\r\n") != std::string::npos;
+    if (has_text) {
+      try {
+        query = qp.parse_query(q.text, flags);
+      } catch (const Xapian::QueryParserError& e) {
+        return Fail(Status::InvalidArgument("could not read the search: " + e.get_msg()));
+      }
+      out.suggestion = qp.get_corrected_query_string();
+    }
+    std::vector<Xapian::Query> filters;
+    if (!q.section.empty()) filters.emplace_back(std::string(sc::kSectionPrefix) + q.section);
+    if (!q.tag.empty()) filters.emplace_back(std::string(sc::kTagPrefix) + q.tag);
+    if (!q.author.empty()) filters.emplace_back(std::string(sc::kAuthorPrefix) + q.author);
+    if (q.from || q.to) {
+      double lo = q.from ? static_cast<double>(*q.from) : -1e18;
+      double hi = q.to ? static_cast<double>(*q.to) : 1e18;
+      filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, sc::kPublishedSlot,
+                           Xapian::sortable_serialise(lo), Xapian::sortable_serialise(hi));
+    }
+    if (!has_text && filters.empty()) return out;
+    if (!has_text) query = Xapian::Query::MatchAll;
+    if (query.empty()) return out;
+    for (const auto& f : filters) query = Xapian::Query(Xapian::Query::OP_FILTER, query, f);
+
+    Xapian::Enquire enquire(*db_);
+    enquire.set_query(query);
+    if (q.newest_first) enquire.set_sort_by_value_then_relevance(sc::kPublishedSlot, true);
+    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(std::max(0, q.offset)),
+                                         static_cast<Xapian::doccount>(std::clamp(q.limit, 0, 100)),
+                                         static_cast<Xapian::doccount>(q.offset + 100));
+    out.total = static_cast<std::int64_t>(mset.get_matches_estimated());
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Xapian::Document doc = it.get_document();
+      nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+      SearchHit hit;
+      hit.id = IdOf(doc);
+      hit.score = it.get_weight();
+      std::string headline = data.is_object() ? data.value("h", "") : "";
+      std::string text = data.is_object() ? data.value("t", "") : "";
+      hit.headline_html = mset.snippet(headline, headline.size() + 16, stem, 0, "<mark>",
+                                       "</mark>", "");
+      hit.snippet_html = mset.snippet(text, 280, stem,
+                                      Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+                                          Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                                      "<mark>", "</mark>", "…");
+      out.hits.push_back(std::move(hit));
+    }
+  } catch (const Xapian::Error& e) {
+    return Fail(FromXapian(e, path_));
+  }
+  return out;
+}
+
+Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
+                                                      const RelatedOptions& options) {
+  std::lock_guard lock(mu_);
+  std::vector<RelatedItem> out;
+  try {
+    auto did = FindDoc(*db_, id);
+    if (!did) return out;
+    Xapian::Enquire enquire(*db_);
+    Xapian::RSet rset;
+    rset.add_document(*did);
+    ContentTerms decider;
+    // Weighted "more like this" query from the relevance set's best terms.
+    auto expand = [&](const Xapian::RSet& set) {
+      Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(options.expand_terms),
+                                           set, &decider);
+      std::vector<Xapian::Query> terms;
+      double top = eset.empty() ? 0 : eset.begin().get_weight();
+      for (auto t = eset.begin(); t != eset.end(); ++t) {
+        terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*t),
+                           top > 0 ? t.get_weight() / top : 1.0);
+      }
+      Xapian::Query q(Xapian::Query::OP_OR, terms.begin(), terms.end());
+      return Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(IdTerm(id)));
+    };
+    Xapian::Query query = expand(rset);
+    if (query.empty()) return out;
+    enquire.set_query(query);
+    // Round one: the story's own words. Round two (relevance feedback): its
+    // nearest neighbours join the relevance set, so the query describes the
+    // story's topic rather than its exact words. Candidates are ranked by
+    // both scores, each normalised by its round's best.
+    Xapian::MSet first = enquire.get_mset(0, static_cast<Xapian::doccount>(options.candidates));
+    std::map<Xapian::docid, double> combined;
+    double first_best = first.empty() ? 0 : first.begin().get_weight();
+    for (auto it = first.begin(); it != first.end(); ++it) {
+      combined[*it] += (1.0 - options.topic_weight) * it.get_weight() / first_best;
+    }
+    Xapian::MSet mset = first;
+    if (options.feedback_docs > 0 && !first.empty()) {
+      int k = 0;
+      for (auto it = first.begin(); it != first.end() && k < options.feedback_docs; ++it, ++k) {
+        rset.add_document(*it);
+      }
+      enquire.set_query(expand(rset));
+      mset = enquire.get_mset(0, static_cast<Xapian::doccount>(options.candidates));
+      double best2 = mset.empty() ? 0 : mset.begin().get_weight();
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        combined[*it] += options.topic_weight * it.get_weight() / best2;
+      }
+    }
+    if (combined.empty()) return out;
+    Seconds own_time = PublishedOf(db_->get_document(*did));
+    std::vector<std::string> own_terms = options.diversity ? TermSet(*db_, *did)
+                                                            : std::vector<std::string>{};
+    struct Candidate {
+      std::int64_t id;
+      Xapian::docid did;
+      double score;
+    };
+    std::vector<Candidate> candidates;
+    for (const auto& [cand, raw] : combined) {
+      Xapian::Document doc = db_->get_document(cand);
+      double score = raw;
+      if (options.freshness) {
+        double distance = std::fabs(static_cast<double>(PublishedOf(doc) - own_time));
+        double scale = static_cast<double>(options.freshness_scale);
+        score *= options.freshness_floor +
+                 (1.0 - options.freshness_floor) * scale / (scale + distance);
+      }
+      candidates.push_back({IdOf(doc), cand, score});
+    }
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    std::vector<std::vector<std::string>> chosen_terms;
+    for (const Candidate& c : candidates) {
+      if (static_cast<int>(out.size()) >= options.count) break;
+      if (options.diversity) {
+        std::vector<std::string> terms_c = TermSet(*db_, c.did);
+        if (Jaccard(terms_c, own_terms) >= options.duplicate_jaccard) continue;
+        bool dup = false;
+        for (const auto& other : chosen_terms) {
+          if (Jaccard(terms_c, other) >= options.duplicate_jaccard) {
+            dup = true;
+            break;
+          }
+        }
+        if (dup) continue;
+        chosen_terms.push_back(std::move(terms_c));
+      }
+      out.push_back({c.id, c.score});
+    }
+  } catch (const Xapian::Error& e) {
+    return Fail(FromXapian(e, path_));
+  }
+  return out;
+}
+
+Result<std::vector<RelatedItem>> SearchIndex::MoreLikeThis(std::int64_t id, int count) {
+  std::lock_guard lock(mu_);
+  std::vector<RelatedItem> out;
+  try {
+    auto did = FindDoc(*db_, id);
+    if (!did) return out;
+    Xapian::Enquire enquire(*db_);
+    Xapian::RSet rset;
+    rset.add_document(*did);
+    ContentTerms decider;
+    Xapian::ESet eset = enquire.get_eset(40, rset, &decider);
+    Xapian::Query query(Xapian::Query::OP_OR, eset.begin(), eset.end());
+    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(IdTerm(id)));
+    enquire.set_query(query);
+    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(count));
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      out.push_back({IdOf(it.get_document()), it.get_weight()});
+    }
+  } catch (const Xapian::Error& e) {
+    return Fail(FromXapian(e, path_));
+  }
+  return out;
+}
+
+}  // namespace dateline

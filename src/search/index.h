@@ -1,0 +1,121 @@
+// SearchIndex: the Xapian index of what readers may see, and the related
+// lists computed from it.
+//
+// The index is derived data: built from the store and rebuildable at any
+// time. It holds only visible stories; the app's sync decides what goes in
+// and calls Put/Remove, then Commit(seq) with the last change-log sequence
+// it applied, which is stored in the index so a restart catches up from it.
+//
+// Results: Search() answers InvalidArgument with a readable message for a
+// query the parser cannot read or one that is too long; Xapian exceptions
+// become IOError/Corruption naming the index path. Thread-safety: every
+// method may be called from any thread (a mutex serializes access to the
+// one Xapian database handle).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+
+namespace Xapian {
+class WritableDatabase;
+}
+
+namespace dateline {
+
+// What the index knows of one story. `text` is the plain body text.
+struct IndexDocument {
+  std::int64_t id = 0;
+  std::string headline;
+  std::string dek;
+  std::string dateline;
+  std::string text;
+  std::string section;               // slug
+  std::vector<std::string> tags;     // slugs
+  std::vector<std::string> authors;  // slugs
+  std::string language;              // BCP 47; picks the stemmer
+  Seconds published_at = 0;
+};
+
+struct SearchQuery {
+  std::string text;
+  std::string section, tag, author;  // slug filters
+  std::optional<Seconds> from, to;   // publish time range, inclusive
+  bool newest_first = false;         // else by relevance (BM25)
+  int offset = 0;
+  int limit = 10;
+  std::string language = "en";       // stemmer for the query
+};
+
+struct SearchHit {
+  std::int64_t id = 0;
+  double score = 0;
+  std::string headline_html;  // HTML-escaped, matches in <mark>
+  std::string snippet_html;   // likewise
+};
+
+struct SearchResults {
+  std::int64_t total = 0;  // estimated number of matches
+  std::vector<SearchHit> hits;
+  std::string suggestion;  // "Did you mean" query text, or empty
+};
+
+struct RelatedOptions {
+  int count = 6;
+  int candidates = 60;       // how many "more like this" matches to rerank
+  int expand_terms = 40;     // how many of the story's terms form the query
+  int feedback_docs = 10;    // best first-round matches added to the relevance set
+  double topic_weight = 0.5; // share of the second (topic) round in the score
+  bool freshness = true;     // weigh candidates by distance in time
+  double freshness_floor = 0.85;      // weight of a story far away in time
+  Seconds freshness_scale = 30 * 86400;  // distance at which the boost halves
+  bool diversity = true;     // drop near-duplicates of the story and of each other
+  double duplicate_jaccard = 0.6;     // term-set overlap that counts as a copy
+};
+
+struct RelatedItem {
+  std::int64_t id = 0;
+  double score = 0;
+};
+
+class SearchIndex {
+ public:
+  static constexpr std::size_t kMaxQueryLength = 256;
+
+  // Opens (creating when missing) the index folder. IOError names the path
+  // and, for a locked index, says another process is writing it.
+  static Result<std::unique_ptr<SearchIndex>> Open(const std::string& path);
+  // An index held in memory only (benchmarks, tests).
+  static Result<std::unique_ptr<SearchIndex>> InMemory();
+  ~SearchIndex();
+
+  Status Put(const IndexDocument& doc);
+  Status Remove(std::int64_t id);
+  // Makes every Put/Remove so far durable, with `last_seq` recorded.
+  Status Commit(std::int64_t last_seq);
+  Result<std::int64_t> LastSeq();
+  Result<std::int64_t> Count();
+  bool Contains(std::int64_t id);
+
+  Result<SearchResults> Search(const SearchQuery& q);
+
+  // Stories related to `id` by content, best first (see docs/relatedness.md).
+  Result<std::vector<RelatedItem>> Related(std::int64_t id, const RelatedOptions& options);
+  // The plain baseline: the story's top terms as an OR query, BM25 order.
+  Result<std::vector<RelatedItem>> MoreLikeThis(std::int64_t id, int count);
+
+ private:
+  explicit SearchIndex(std::string path);
+  std::string path_;
+  bool spelling_ = true;  // the in-memory backend keeps no spelling data
+  std::mutex mu_;
+  std::unique_ptr<Xapian::WritableDatabase> db_;
+};
+
+}  // namespace dateline

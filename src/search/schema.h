@@ -1,0 +1,37 @@
+// The search index's schema: term prefixes and value slots.
+//
+// The indexer and the query parser both take their prefixes from here, and
+// docs/search-schema.md describes them; change all three together. Omega's
+// conventional letters are used where they fit (Q for the unique id, S for
+// titles); Dateline's own use an X prefix.
+#pragma once
+
+#include <string_view>
+#include <xapian.h>
+
+namespace dateline::search_schema {
+
+// Unique id term: "Q" + decimal article id.
+inline constexpr std::string_view kIdPrefix = "Q";
+// Free-text prefixes (stemmed, positional).
+inline constexpr std::string_view kHeadlinePrefix = "S";
+inline constexpr std::string_view kDekPrefix = "XD";
+// Boolean filter terms: exact slugs.
+inline constexpr std::string_view kSectionPrefix = "XS";
+inline constexpr std::string_view kTagPrefix = "XT";
+inline constexpr std::string_view kAuthorPrefix = "XA";
+inline constexpr std::string_view kLanguagePrefix = "XL";
+
+// Value slots.
+inline constexpr Xapian::valueno kPublishedSlot = 0;  // sortable_serialise(unix seconds)
+
+// Within-document frequency boosts: the headline counts most.
+inline constexpr Xapian::termcount kHeadlineWeight = 5;
+inline constexpr Xapian::termcount kDekWeight = 2;
+
+// Metadata keys.
+inline constexpr std::string_view kLastSeqKey = "dateline.last_seq";
+inline constexpr std::string_view kSchemaVersionKey = "dateline.schema";
+inline constexpr std::string_view kSchemaVersion = "1";
+
+}  // namespace dateline::search_schema
