@@ -38,6 +38,7 @@ struct Story {
 };
 
 struct Score {
+  std::map<std::string, std::pair<double, double>> by_label;  // same, listed
   double same = 0, listed = 0, rr = 0;
   int empty = 0, with_duplicate = 0;
   double seconds = 0;
@@ -136,6 +137,8 @@ int main(int argc, char** argv) {
         bool same = stories[static_cast<std::size_t>(ids[r] - 1)].label == s.label;
         score.same += same;
         score.listed += 1;
+        score.by_label[s.label].first += same;
+        score.by_label[s.label].second += 1;
         if (same && first) {
           score.rr += 1.0 / static_cast<double>(r + 1);
           first = false;
@@ -190,6 +193,11 @@ int main(int argc, char** argv) {
   Print("dateline related news", ours, n);
   double p_ours = ours.same / ours.listed, p_mlt = mlt.same / mlt.listed,
          p_ref = reference.same / reference.listed;
+  std::printf("dateline P@6 by label:");
+  for (const auto& [label, v] : ours.by_label) {
+    std::printf(" %s %.3f", label.c_str(), v.first / v.second);
+  }
+  std::printf("\n");
   std::printf("ratio P@6 dateline/(b) %.3f, dateline/(a) %.3f\n", p_ours / p_mlt, p_ours / p_ref);
   return 0;
 }

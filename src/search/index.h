@@ -68,8 +68,8 @@ struct SearchResults {
 
 struct RelatedOptions {
   int count = 6;
-  int candidates = 60;       // how many "more like this" matches to rerank
-  int expand_terms = 40;     // how many of the story's terms form the query
+  int candidates = 40;       // how many matches of each round to rerank
+  int expand_terms = 60;     // how many of the story's terms form the query
   int feedback_docs = 10;    // best first-round matches added to the relevance set
   double topic_weight = 0.5; // share of the second (topic) round in the score
   bool freshness = true;     // weigh candidates by distance in time
