@@ -95,7 +95,7 @@ Result<Config> ParseConfig(std::string_view text, const std::filesystem::path& s
     std::string w = where + " [site]";
     s = CheckKeys(*site,
                   {"name", "description", "base_url", "time_zone", "language", "permalink",
-                   "date_format", "per_page", "theme", "iframe_hosts"},
+                   "date_format", "per_page", "theme", "iframe_hosts", "feed_items", "logo"},
                   w);
     if (!s.ok()) return Fail(s);
     std::string zone = "UTC", permalink(PermalinkPattern::kDefault), theme;
@@ -105,11 +105,13 @@ Result<Config> ParseConfig(std::string_view text, const std::filesystem::path& s
                             std::pair{"language", &c.site.language},
                             std::pair{"date_format", &c.site.date_format},
                             std::pair{"time_zone", &zone}, std::pair{"permalink", &permalink},
-                            std::pair{"theme", &theme}}) {
+                            std::pair{"theme", &theme}, std::pair{"logo", &c.site.logo}}) {
       s = ReadString(*site, key, *out, w);
       if (!s.ok()) return Fail(s);
     }
     s = ReadInt(*site, "per_page", c.site.per_page, 1, 100, w);
+    if (!s.ok()) return Fail(s);
+    s = ReadInt(*site, "feed_items", c.site.feed_items, 1, 100, w);
     if (!s.ok()) return Fail(s);
     while (!c.site.base_url.empty() && c.site.base_url.back() == '/') c.site.base_url.pop_back();
     if (c.site.base_url.rfind("http://", 0) != 0 && c.site.base_url.rfind("https://", 0) != 0) {
@@ -207,6 +209,13 @@ per_page = 10
 # theme = "theme"
 # Hosts whose <iframe> embeds may appear in story bodies (https only).
 iframe_hosts = []
+# Stories in each RSS, Atom and JSON feed (the site's, and each section's,
+# tag's and author's), newest first, 1-100.
+feed_items = 20
+# The publisher logo named in structured data, feeds and Open Graph: an
+# absolute URL or a path on this site (e.g. "/media/logo.png"). Left out,
+# the theme's assets/logo.svg is used.
+# logo = "/media/logo.png"
 
 [server]
 # Address and port to serve on. Port 0 picks a free port (printed at start).

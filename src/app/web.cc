@@ -1,6 +1,8 @@
 #include "app/web.h"
 
 #include "base/fs.h"
+#include "http/conditional.h"
+#include "site/metadata.h"
 
 namespace dateline {
 
@@ -45,7 +47,10 @@ http::Response Web::Handle(const http::Request& req) {
     return r;
   }
   if (path.rfind("/media/", 0) == 0) return Media(path.substr(7));
-  return PageResponse(site_.Resolve(path));
+  if (auto file = syndication_.Serve(path)) return SyndicationResponse(req, std::move(*file));
+  http::Response r = PageResponse(site_.Resolve(path));
+  http::ApplyConditionalGet(req, r, std::nullopt);
+  return r;
 }
 
 http::Response Web::Media(std::string_view rel) {
@@ -67,13 +72,36 @@ http::Response Web::Media(std::string_view rel) {
 
 http::Response Web::PageResponse(const Page& page) {
   if (page.status == 301) return http::Response::Redirect(301, page.location);
-  auto html = renderer_.Render(page.template_name, page.model);
+  nlohmann::json model = page.model;
+  AddPageMetadata(model,
+                  {page.template_name, logo_url_,
+                   syndication_.FeedLinks(model.value("page", nlohmann::json::object())
+                                              .value("path", std::string("/")))},
+                  site_.settings());
+  auto html = renderer_.Render(page.template_name, model);
   if (!html) throw std::runtime_error(html.error().ToString());
   http::Response r;
   r.status = page.status;
   r.body = std::move(*html);
   r.headers.emplace_back("Cache-Control", page.status == 200 ? "public, max-age=60" : "no-store");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
+std::string Web::LogoUrl(const SiteSettings& settings, const Theme& theme) {
+  std::string logo = settings.logo.empty() ? theme.AssetUrl("logo.svg") : settings.logo;
+  if (logo.empty() || logo.starts_with("http://") || logo.starts_with("https://")) return logo;
+  return settings.base_url + logo;
+}
+
+http::Response Web::SyndicationResponse(const http::Request& req, SyndicationFile file) {
+  if (file.status == 404) return PageResponse(site_.NotFound());
+  http::Response r;
+  r.content_type = std::string(FindFormat(file.format).media_type);
+  r.body = std::move(file.body);
+  r.headers.emplace_back("Cache-Control", "public, max-age=60");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  http::ApplyConditionalGet(req, r, file.last_modified);
   return r;
 }
 

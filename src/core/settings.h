@@ -22,6 +22,8 @@ struct SiteSettings {
   int per_page = 10;        // items on listing pages
   int max_page = 1000;      // pagination cap
   std::vector<std::string> iframe_hosts;  // embeds allowed in article bodies
+  int feed_items = 20;      // stories per RSS/Atom/JSON feed
+  std::string logo;         // publisher logo URL (absolute or /path); "" = the theme's logo.svg
 };
 
 }  // namespace dateline

@@ -36,6 +36,11 @@ class Site {
   // The 404 page (status 404), for paths outside Resolve's routes too.
   Page NotFound();
 
+  // What the site was built from (for feeds, sitemaps and page metadata).
+  Store& store() const { return store_; }
+  const SiteSettings& settings() const { return settings_; }
+  const Clock& clock() const { return clock_; }
+
   // Block sizes of the article page (the reference page's).
   static constexpr int kRelatedNews = 6;
   static constexpr int kRelatedPosts = 6;

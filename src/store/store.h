@@ -93,6 +93,12 @@ class Store {
   virtual Result<std::vector<Author>> ListAuthors() = 0;
   virtual Status SaveAuthor(Author& a) = 0;
 
+  // Related News as computed from the search index: derived data, so
+  // writing it does not append to the change log. Ids of deleted articles
+  // drop out by themselves.
+  virtual Status SetRelated(std::int64_t article_id, const std::vector<std::int64_t>& ids) = 0;
+  virtual Result<std::vector<std::int64_t>> GetRelated(std::int64_t article_id) = 0;
+
   virtual Status PutRedirect(const Redirect& r) = 0;
   virtual Result<std::string> GetRedirect(std::string_view from_path) = 0;
 

@@ -85,6 +85,16 @@ CREATE TABLE redirects (
   to_path TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
+      // 3: Related News lists, computed from the search index (derived data).
+      R"sql(
+CREATE TABLE related_news (
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  related_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  PRIMARY KEY (article_id, position)
+) WITHOUT ROWID;
+CREATE INDEX related_news_by_related ON related_news (related_id);
+)sql",
   };
   return kMigrations;
 }

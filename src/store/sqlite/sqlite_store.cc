@@ -195,7 +195,9 @@ class SqliteStore final : public Store {
                                                 int limit) override {
     std::lock_guard lock(mu_);
     auto st = db_.Prepare(
-        "SELECT " DL_ARTICLE_COLUMNS ", count(*) AS shared FROM article_tags mine "
+        "SELECT " DL_ARTICLE_COLUMNS
+        ", sum(1.0 / (SELECT count(*) FROM article_tags n WHERE n.tag_id = mine.tag_id)) "
+        "AS shared FROM article_tags mine "
         "JOIN article_tags other ON other.tag_id = mine.tag_id "
         "JOIN articles a ON a.id = other.article_id "
         "LEFT JOIN sections s ON s.id = a.section_id "
@@ -313,6 +315,36 @@ class SqliteStore final : public Store {
       DL_RETURN_IF_ERROR(st->Run());
       return LogChange("author", au.id, "update");
     });
+  }
+
+  Status SetRelated(std::int64_t article_id, const std::vector<std::int64_t>& ids) override {
+    std::lock_guard lock(mu_);
+    return InTx([&]() -> Status {
+      auto del = db_.Prepare("DELETE FROM related_news WHERE article_id = ?1");
+      if (!del) return del.error();
+      DL_RETURN_IF_ERROR(del->Bind(1, article_id).Run());
+      std::int64_t pos = 0;
+      for (std::int64_t id : ids) {
+        auto st = db_.Prepare(
+            "INSERT INTO related_news (article_id, position, related_id) "
+            "SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?3)");
+        if (!st) return st.error();
+        DL_RETURN_IF_ERROR(st->Bind(1, article_id).Bind(2, pos++).Bind(3, id).Run());
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<std::int64_t>> GetRelated(std::int64_t article_id) override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare(
+        "SELECT related_id FROM related_news WHERE article_id = ?1 ORDER BY position");
+    if (!st) return Fail(st.error());
+    st->Bind(1, article_id);
+    std::vector<std::int64_t> out;
+    while (st->Step()) out.push_back(st->Int(0));
+    if (!st->status().ok()) return Fail(st->status());
+    return out;
   }
 
   Status PutRedirect(const Redirect& r) override {

@@ -1,0 +1,196 @@
+#include "site/metadata.h"
+
+#include "render/structured_data.h"
+
+namespace dateline {
+
+namespace {
+
+using nlohmann::json;
+
+std::string Str(const json& j, const json::json_pointer& p) {
+  if (!j.contains(p)) return "";
+  const json& v = j.at(p);
+  return v.is_string() ? v.get<std::string>() : "";
+}
+
+std::string Abs(const SiteSettings& s, const std::string& url) {
+  if (url.empty() || url.starts_with("http://") || url.starts_with("https://")) return url;
+  return s.base_url + url;
+}
+
+// "en-GB" -> "en_GB": Open Graph's locale form.
+std::string OgLocale(std::string lang) {
+  for (char& c : lang) {
+    if (c == '-') c = '_';
+  }
+  return lang;
+}
+
+json Organization(const SiteSettings& s, const std::string& logo) {
+  json org = {{"@type", "Organization"}, {"name", s.name}, {"url", s.base_url + "/"}};
+  if (!logo.empty()) org["logo"] = {{"@type", "ImageObject"}, {"url", logo}};
+  return org;
+}
+
+json ItemList(const SiteSettings& s, const json& items) {
+  json list = json::array();
+  int pos = 1;
+  for (const json& item : items) {
+    list.push_back({{"@type", "ListItem"},
+                    {"position", pos++},
+                    {"url", Abs(s, item.value("url", ""))},
+                    {"name", item.value("headline", "")}});
+  }
+  return {{"@type", "ItemList"}, {"numberOfItems", list.size()}, {"itemListElement", list}};
+}
+
+}  // namespace
+
+std::vector<json> PageJsonLd(const json& model, const PageMetaInput& in, const SiteSettings& s) {
+  std::vector<json> docs;
+  const std::string canonical = Str(model, "/page/canonical"_json_pointer);
+  const std::string context = "https://schema.org";
+  if (in.template_name == "article" && model.contains("article")) {
+    const json& a = model["article"];
+    json news = {{"@context", context},
+                 {"@type", "NewsArticle"},
+                 {"headline", a.value("headline", "")},
+                 {"url", canonical},
+                 {"mainEntityOfPage", {{"@type", "WebPage"}, {"@id", canonical}}},
+                 {"datePublished", Str(a, "/published/iso"_json_pointer)},
+                 {"publisher", Organization(s, in.logo_url)},
+                 {"inLanguage", a.value("language", s.language)}};
+    std::string description = Str(model, "/page/description"_json_pointer);
+    if (!description.empty()) news["description"] = description;
+    std::string image = Abs(s, Str(a, "/lead_image/src"_json_pointer));
+    news["image"] = json::array({image.empty() ? in.logo_url : image});
+    std::string modified = Str(a, "/updated/iso"_json_pointer);
+    news["dateModified"] = modified.empty() ? news["datePublished"] : json(modified);
+    json authors = json::array();
+    for (const json& p : a.value("authors", json::array())) {
+      authors.push_back(
+          {{"@type", "Person"}, {"name", p.value("name", "")}, {"url", Abs(s, p.value("url", ""))}});
+    }
+    news["author"] = authors.empty() ? json::array({Organization(s, in.logo_url)}) : authors;
+    std::string section = Str(a, "/section/name"_json_pointer);
+    if (!section.empty()) news["articleSection"] = section;
+    json keywords = json::array();
+    for (const json& t : a.value("tags", json::array())) keywords.push_back(t.value("name", ""));
+    if (!keywords.empty()) news["keywords"] = keywords;
+    docs.push_back(news);
+
+    json crumbs = json::array();
+    crumbs.push_back({{"@type", "ListItem"}, {"position", 1}, {"name", "Home"},
+                      {"item", s.base_url + "/"}});
+    if (!section.empty()) {
+      crumbs.push_back({{"@type", "ListItem"}, {"position", 2}, {"name", section},
+                        {"item", Abs(s, Str(a, "/section/url"_json_pointer))}});
+    }
+    crumbs.push_back({{"@type", "ListItem"}, {"position", crumbs.size() + 1},
+                      {"name", a.value("headline", "")}, {"item", canonical}});
+    docs.push_back({{"@context", context}, {"@type", "BreadcrumbList"}, {"itemListElement", crumbs}});
+  } else if (in.template_name == "list" && model.contains("listing")) {
+    const json& l = model["listing"];
+    docs.push_back({{"@context", context},
+                    {"@type", "CollectionPage"},
+                    {"name", Str(model, "/page/title"_json_pointer)},
+                    {"url", canonical},
+                    {"inLanguage", s.language},
+                    {"isPartOf", {{"@type", "WebSite"}, {"name", s.name}, {"url", s.base_url + "/"}}},
+                    {"mainEntity", ItemList(s, l.value("items", json::array()))}});
+  } else if (in.template_name == "home") {
+    docs.push_back({{"@context", context},
+                    {"@type", "WebSite"},
+                    {"name", s.name},
+                    {"url", s.base_url + "/"},
+                    {"description", s.description},
+                    {"inLanguage", s.language},
+                    {"publisher", Organization(s, in.logo_url)},
+                    {"potentialAction",
+                     {{"@type", "SearchAction"},
+                      {"target", {{"@type", "EntryPoint"},
+                                  {"urlTemplate", s.base_url + std::string(kSearchPathTemplate)}}},
+                      {"query-input", "required name=search_term_string"}}}});
+    json items = json::array();
+    if (model.contains("lead")) items.push_back(model["lead"]);
+    for (const json& b : model.value("sections", json::array())) {
+      for (const json& i : b.value("items", json::array())) items.push_back(i);
+    }
+    for (const json& i : model.value("more_news", json::array())) items.push_back(i);
+    json list = ItemList(s, items);
+    list["@context"] = context;
+    docs.push_back(list);
+  }
+  return docs;
+}
+
+void AddPageMetadata(json& model, const PageMetaInput& in, const SiteSettings& s) {
+  json meta = json::object();
+  json feeds = json::array();
+  for (const auto& [title, type, href] : in.feeds) {
+    feeds.push_back({{"title", title}, {"type", type}, {"href", href}});
+  }
+  meta["feeds"] = feeds;
+  if (in.template_name == "not_found") {
+    model["meta"] = meta;
+    return;
+  }
+  const bool is_article = in.template_name == "article" && model.contains("article");
+  const json empty = json::object();
+  const json& a = is_article ? model["article"] : empty;
+  std::string title = is_article ? a.value("headline", "") : Str(model, "/page/title"_json_pointer);
+  std::string description = Str(model, "/page/description"_json_pointer);
+  std::string url = Str(model, "/page/canonical"_json_pointer);
+  std::string image = Abs(s, Str(a, "/lead_image/src"_json_pointer));
+  std::string image_alt = Str(a, "/lead_image/alt"_json_pointer);
+  if (image.empty()) {
+    image = in.logo_url;
+    image_alt = s.name;
+  }
+  if (image_alt.empty()) image_alt = title;
+
+  json og = json::array();
+  auto add = [&og](std::string property, std::string content) {
+    if (!content.empty()) og.push_back({{"property", property}, {"content", content}});
+  };
+  add("og:type", is_article ? "article" : "website");
+  add("og:title", title);
+  add("og:description", description);
+  add("og:url", url);
+  add("og:image", image);
+  add("og:image:alt", image_alt);
+  add("og:site_name", s.name);
+  add("og:locale", OgLocale(is_article ? a.value("language", s.language) : s.language));
+  if (is_article) {
+    std::string published = Str(a, "/published/iso"_json_pointer);
+    std::string modified = Str(a, "/updated/iso"_json_pointer);
+    add("article:published_time", published);
+    add("article:modified_time", modified.empty() ? published : modified);
+    add("article:section", Str(a, "/section/name"_json_pointer));
+    for (const json& t : a.value("tags", json::array())) add("article:tag", t.value("name", ""));
+    for (const json& p : a.value("authors", json::array())) {
+      add("article:author", Abs(s, p.value("url", "")));
+    }
+  }
+  meta["og"] = og;
+
+  json tw = json::array();
+  auto tw_add = [&tw](std::string name, std::string content) {
+    if (!content.empty()) tw.push_back({{"name", name}, {"content", content}});
+  };
+  tw_add("twitter:card", Str(a, "/lead_image/src"_json_pointer).empty() ? "summary"
+                                                                        : "summary_large_image");
+  tw_add("twitter:title", title);
+  tw_add("twitter:description", description);
+  tw_add("twitter:image", image);
+  tw_add("twitter:image:alt", image_alt);
+  meta["twitter"] = tw;
+
+  json scripts = json::array();
+  for (const json& doc : PageJsonLd(model, in, s)) scripts.push_back(JsonLdForHtml(doc));
+  meta["json_ld"] = scripts;
+  model["meta"] = meta;
+}
+
+}  // namespace dateline
