@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
     by_key[s.key] = s.id;
     stories.push_back(s);
   }
-  (void)(*index)->Commit(0);
+  (void)(*index)->Commit(0, 0);
   double index_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

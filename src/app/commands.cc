@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/index_sync.h"
 #include "app/site_dir.h"
 #include "app/web.h"
 #include "base/embedded.h"
@@ -13,6 +14,7 @@
 #include "http/server.h"
 #include "interop/jsonl.h"
 #include "render/theme.h"
+#include "search/index.h"
 #include "site/site.h"
 
 namespace dateline {
@@ -91,7 +93,16 @@ int CmdServe(const std::filesystem::path& dir, const std::string& listen_overrid
   auto theme = Theme::Load(config.theme_dir);
   if (!theme) return ReportError(theme.error().message());
 
-  Site reader_site(*site->store, config.site, DefaultClock());
+  auto index = SearchIndex::Open(config.index_path().string());
+  if (!index) return ReportError(index.error().message());
+  IndexSync sync(*site->store, **index, config.site, DefaultClock());
+  // Catch up before serving, so search and Related News are current.
+  if (auto applied = sync.CatchUp(); !applied) {
+    return ReportError("search index: " + applied.error().message());
+  }
+  sync.Start(std::chrono::milliseconds(500));
+
+  Site reader_site(*site->store, config.site, DefaultClock(), index->get());
   Web web(reader_site, *theme, config.media_dir());
   http::ServerOptions options;
   options.host = listen->first;
@@ -104,6 +115,7 @@ int CmdServe(const std::filesystem::path& dir, const std::string& listen_overrid
                                                                    : listen->first;
   std::cout << "listening on http://" << host << ":" << *port << std::endl;
   http::RunUntilSignal(server);
+  sync.Stop();
   spdlog::info("stopped");
   return 0;
 }
@@ -118,6 +130,37 @@ int CmdDemo(const std::filesystem::path& dir, const std::string& listen) {
     }
   }
   return CmdServe(dir, listen);
+}
+
+int CmdReindex(const std::filesystem::path& dir) {
+  auto site = OpenSite(dir);
+  if (!site) return ReportError(site.error().message());
+  std::filesystem::path path = site->config.index_path();
+  {
+    // Opening the live index first takes its lock: a running server makes
+    // this fail cleanly instead of having its index swapped underneath it.
+    auto live = SearchIndex::Open(path.string());
+    if (!live) return ReportError(live.error().message());
+  }
+  std::filesystem::path fresh = path;
+  fresh += ".new";
+  std::error_code ec;
+  std::filesystem::remove_all(fresh, ec);
+  {
+    auto index = SearchIndex::Open(fresh.string());
+    if (!index) return ReportError(index.error().message());
+    IndexSync sync(*site->store, **index, site->config.site, DefaultClock());
+    Status s = sync.Rebuild();
+    if (!s.ok()) {
+      std::filesystem::remove_all(fresh, ec);
+      return ReportError(s.message());
+    }
+    std::cout << "reindexed " << (*index)->Count().value_or(0) << " stories" << std::endl;
+  }
+  std::filesystem::remove_all(path, ec);
+  std::filesystem::rename(fresh, path, ec);
+  if (ec) return ReportError("cannot replace " + path.string() + ": " + ec.message());
+  return 0;
 }
 
 int CmdImportJsonl(const std::filesystem::path& dir, const std::string& file) {

@@ -15,6 +15,7 @@ int CmdInit(const std::filesystem::path& dir, const std::string& name, const std
             const std::string& listen);
 int CmdServe(const std::filesystem::path& dir, const std::string& listen_override);
 int CmdDemo(const std::filesystem::path& dir, const std::string& listen);
+int CmdReindex(const std::filesystem::path& dir);
 int CmdImportJsonl(const std::filesystem::path& dir, const std::string& file);
 int CmdExportJsonl(const std::filesystem::path& dir, const std::string& out_file);
 

@@ -25,6 +25,7 @@ struct Config {
 
   std::filesystem::path database_path() const { return site_dir / "dateline.db"; }
   std::filesystem::path media_dir() const { return site_dir / "media"; }
+  std::filesystem::path index_path() const { return site_dir / "search"; }
 };
 
 inline constexpr const char* kConfigFile = "dateline.toml";

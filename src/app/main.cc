@@ -42,6 +42,10 @@ int main(int argc, char** argv) {
   std::string demo_listen = "127.0.0.1:8080";
   demo->add_option("--listen", demo_listen, "HOST:PORT")->capture_default_str();
 
+  auto* reindex = app.add_subcommand(
+      "reindex", "Rebuild the search index and Related News lists from the store");
+  reindex->add_option("--site", site_dir, "The site's folder")->capture_default_str();
+
   auto* import = app.add_subcommand("import", "Import stories");
   import->require_subcommand(1);
   auto* import_jsonl = import->add_subcommand("jsonl", "Import a JSON Lines file (one transaction)");
@@ -72,6 +76,7 @@ int main(int argc, char** argv) {
     if (*serve) return CmdServe(site_dir, listen);
     if (*demo) return CmdDemo(demo_dir, demo_listen);
     if (*import_jsonl) return CmdImportJsonl(site_dir, file);
+    if (*reindex) return CmdReindex(site_dir);
     if (*export_jsonl) return CmdExportJsonl(site_dir, out);
   } catch (const std::exception& e) {
     return ReportError(std::string("unexpected error: ") + e.what());

@@ -1,5 +1,7 @@
 #include "app/web.h"
 
+#include <charconv>
+
 #include "base/fs.h"
 #include "http/conditional.h"
 #include "site/metadata.h"
@@ -28,6 +30,22 @@ bool SafeMediaPath(std::string_view rel) {
   return true;
 }
 
+SearchParams SearchParamsOf(const http::Request& req) {
+  SearchParams p;
+  p.q = req.QueryParam("q");
+  p.section = req.QueryParam("section");
+  p.tag = req.QueryParam("tag");
+  p.author = req.QueryParam("author");
+  p.from = req.QueryParam("from");
+  p.to = req.QueryParam("to");
+  p.sort = req.QueryParam("sort") == "newest" ? "newest" : "";
+  std::string page = req.QueryParam("page");
+  int n = 1;
+  auto [ptr, ec] = std::from_chars(page.data(), page.data() + page.size(), n);
+  p.page = (ec == std::errc() && ptr == page.data() + page.size() && n > 0) ? n : 1;
+  return p;
+}
+
 }  // namespace
 
 http::Response Web::Handle(const http::Request& req) {
@@ -47,6 +65,21 @@ http::Response Web::Handle(const http::Request& req) {
     return r;
   }
   if (path.rfind("/media/", 0) == 0) return Media(path.substr(7));
+  if (path == "/search/" || path == "/search") {
+    http::Response r = PageResponse(site_.SearchPage(SearchParamsOf(req)));
+    r.headers.emplace_back("X-Robots-Tag", "noindex");
+    return r;
+  }
+  if (path == "/api/search") {
+    int status = 200;
+    nlohmann::json body = site_.SearchApi(SearchParamsOf(req), &status);
+    http::Response r;
+    r.status = status;
+    r.content_type = "application/json";
+    r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    r.headers.emplace_back("Cache-Control", "public, max-age=60");
+    return r;
+  }
   if (auto file = syndication_.Serve(path)) return SyndicationResponse(req, std::move(*file));
   http::Response r = PageResponse(site_.Resolve(path));
   http::ApplyConditionalGet(req, r, std::nullopt);

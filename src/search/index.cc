@@ -182,10 +182,11 @@ Status SearchIndex::Remove(std::int64_t id) {
   return Status::Ok();
 }
 
-Status SearchIndex::Commit(std::int64_t last_seq) {
+Status SearchIndex::Commit(std::int64_t last_seq, Seconds visible_until) {
   std::lock_guard lock(mu_);
   try {
     db_->set_metadata(std::string(sc::kLastSeqKey), std::to_string(last_seq));
+    db_->set_metadata(std::string(sc::kVisibleUntilKey), std::to_string(visible_until));
     db_->commit();
   } catch (const Xapian::Error& e) {
     return FromXapian(e, path_);
@@ -197,6 +198,16 @@ Result<std::int64_t> SearchIndex::LastSeq() {
   std::lock_guard lock(mu_);
   try {
     std::string v = db_->get_metadata(std::string(sc::kLastSeqKey));
+    return v.empty() ? 0 : std::stoll(v);
+  } catch (const Xapian::Error& e) {
+    return Fail(FromXapian(e, path_));
+  }
+}
+
+Result<Seconds> SearchIndex::VisibleUntil() {
+  std::lock_guard lock(mu_);
+  try {
+    std::string v = db_->get_metadata(std::string(sc::kVisibleUntilKey));
     return v.empty() ? 0 : std::stoll(v);
   } catch (const Xapian::Error& e) {
     return Fail(FromXapian(e, path_));
@@ -243,7 +254,7 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
       try {
         query = qp.parse_query(q.text, flags);
       } catch (const Xapian::QueryParserError& e) {
-        return Fail(Status::InvalidArgument("could not read the search: " + e.get_msg()));
+        return Fail(Status::InvalidArgument(e.get_msg()));
       }
       out.suggestion = qp.get_corrected_query_string();
     }

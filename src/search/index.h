@@ -97,9 +97,11 @@ class SearchIndex {
 
   Status Put(const IndexDocument& doc);
   Status Remove(std::int64_t id);
-  // Makes every Put/Remove so far durable, with `last_seq` recorded.
-  Status Commit(std::int64_t last_seq);
+  // Makes every Put/Remove so far durable, with the last change-log
+  // sequence applied and the time up to which visibility was checked.
+  Status Commit(std::int64_t last_seq, Seconds visible_until);
   Result<std::int64_t> LastSeq();
+  Result<Seconds> VisibleUntil();
   Result<std::int64_t> Count();
   bool Contains(std::int64_t id);
 

@@ -31,6 +31,8 @@ inline constexpr Xapian::termcount kDekWeight = 2;
 
 // Metadata keys.
 inline constexpr std::string_view kLastSeqKey = "dateline.last_seq";
+// The time up to which stories whose publish time had come were indexed.
+inline constexpr std::string_view kVisibleUntilKey = "dateline.visible_until";
 inline constexpr std::string_view kSchemaVersionKey = "dateline.schema";
 inline constexpr std::string_view kSchemaVersion = "1";
 

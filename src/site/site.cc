@@ -36,8 +36,8 @@ std::optional<int> Number(std::string_view s, std::size_t max_digits) {
 
 }  // namespace
 
-Site::Site(Store& store, const SiteSettings& settings, const Clock& clock)
-    : store_(store), settings_(settings), clock_(clock) {}
+Site::Site(Store& store, const SiteSettings& settings, const Clock& clock, SearchIndex* search)
+    : store_(store), settings_(settings), clock_(clock), search_(search) {}
 
 std::vector<Article> Site::Visible(ArticleQuery q) {
   q.visible_at = clock_.Now();
@@ -318,6 +318,36 @@ Page Site::HomePage() {
   return p;
 }
 
+// Related News: editors' pins, then the list computed from the search index
+// by content, then (while that list is not computed yet, or comes up short)
+// the newest stories of the same section. Every item is checked for
+// visibility now, so a story unpublished since the list was made never shows.
+std::vector<Article> Site::RelatedNews(const Article& a, std::vector<std::int64_t>& used) {
+  std::vector<Article> out;
+  Seconds now = clock_.Now();
+  auto take = [&](Result<Article> r) {
+    if (static_cast<int>(out.size()) >= kRelatedNews || !r || !IsVisible(*r, now)) return;
+    if (std::find(used.begin(), used.end(), r->id) != used.end()) return;
+    used.push_back(r->id);
+    out.push_back(std::move(*r));
+  };
+  for (const std::string& slug : a.related_pins) take(store_.GetArticleBySlug(slug));
+  if (auto computed = store_.GetRelated(a.id)) {
+    for (std::int64_t id : *computed) take(store_.GetArticle(id));
+  }
+  if (!a.section.empty() && static_cast<int>(out.size()) < kRelatedNews) {
+    ArticleQuery q;
+    q.section_slug = a.section;
+    q.exclude_ids = used;
+    q.limit = kRelatedNews - static_cast<int>(out.size());
+    for (Article& r : Visible(q)) {
+      used.push_back(r.id);
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
 Page Site::ArticlePage(const Article& a, std::string_view path) {
   std::string canonical = Url(a);
   if (canonical != path) return RedirectTo(canonical);
@@ -355,28 +385,9 @@ Page Site::ArticlePage(const Article& a, std::string_view path) {
   }
   p.model["article"] = article;
 
-  // Related News: editors' pins, then the newest of the same section.
   std::vector<std::int64_t> used = {a.id};
-  std::vector<Article> related_news;
+  std::vector<Article> related_news = RelatedNews(a, used);
   Seconds now = clock_.Now();
-  for (const std::string& slug : a.related_pins) {
-    if (static_cast<int>(related_news.size()) >= kRelatedNews) break;
-    auto pin = store_.GetArticleBySlug(slug);
-    if (!pin || !IsVisible(*pin, now)) continue;
-    if (std::find(used.begin(), used.end(), pin->id) != used.end()) continue;
-    used.push_back(pin->id);
-    related_news.push_back(*pin);
-  }
-  if (!a.section.empty() && static_cast<int>(related_news.size()) < kRelatedNews) {
-    ArticleQuery q;
-    q.section_slug = a.section;
-    q.exclude_ids = used;
-    q.limit = kRelatedNews - static_cast<int>(related_news.size());
-    for (Article& r : Visible(q)) {
-      used.push_back(r.id);
-      related_news.push_back(std::move(r));
-    }
-  }
   // Related Posts: most shared tags, newest first; then the same section.
   auto by_tags = store_.ListByTagOverlap(a.id, now, used, kRelatedPosts);
   if (!by_tags) throw std::runtime_error(by_tags.error().ToString());

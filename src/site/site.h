@@ -17,9 +17,19 @@
 
 #include "base/clock.h"
 #include "core/settings.h"
+#include "search/index.h"
 #include "store/store.h"
 
 namespace dateline {
+
+// What a reader asked the search page for (the query string's fields).
+struct SearchParams {
+  std::string q;
+  std::string section, tag, author;  // slugs
+  std::string from, to;              // YYYY-MM-DD, inclusive, site time zone
+  std::string sort;                  // "newest", or relevance when empty
+  int page = 1;
+};
 
 struct Page {
   int status = 200;               // 200, 301 or 404
@@ -30,11 +40,19 @@ struct Page {
 
 class Site {
  public:
-  Site(Store& store, const SiteSettings& settings, const Clock& clock);
+  // `search` may be null: the search page then says search is unavailable
+  // and Related News falls back to the newest stories of the section.
+  Site(Store& store, const SiteSettings& settings, const Clock& clock,
+       SearchIndex* search = nullptr);
 
   Page Resolve(std::string_view path);
   // The 404 page (status 404), for paths outside Resolve's routes too.
   Page NotFound();
+  // /search/?q=...: results with highlighted snippets, or a friendly page
+  // for an empty, overlong or unreadable query (never an error status).
+  Page SearchPage(const SearchParams& params);
+  // /api/search?q=...: the same results as JSON; *status is 200 or 400.
+  nlohmann::json SearchApi(const SearchParams& params, int* status);
 
   // What the site was built from (for feeds, sitemaps and page metadata).
   Store& store() const { return store_; }
@@ -64,9 +82,19 @@ class Site {
   std::string Excerpt(const Article& a) const;
   std::vector<Article> Visible(ArticleQuery q);
 
+  struct SearchOutcome {
+    SearchResults results;
+    std::vector<std::pair<Article, const SearchHit*>> hits;  // visible ones only
+    std::string message;  // a friendly reason when there are no results
+    bool bad_request = false;  // the query itself could not be used
+  };
+  SearchOutcome RunSearch(const SearchParams& params);
+  std::vector<Article> RelatedNews(const Article& a, std::vector<std::int64_t>& used);
+
   Store& store_;
   const SiteSettings& settings_;
   const Clock& clock_;
+  SearchIndex* search_;
 };
 
 }  // namespace dateline

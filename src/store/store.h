@@ -98,6 +98,8 @@ class Store {
   // drop out by themselves.
   virtual Status SetRelated(std::int64_t article_id, const std::vector<std::int64_t>& ids) = 0;
   virtual Result<std::vector<std::int64_t>> GetRelated(std::int64_t article_id) = 0;
+  // The articles whose Related News list holds `related_id` (at most 100).
+  virtual Result<std::vector<std::int64_t>> ListRelatedTo(std::int64_t related_id) = 0;
 
   virtual Status PutRedirect(const Redirect& r) = 0;
   virtual Result<std::string> GetRedirect(std::string_view from_path) = 0;

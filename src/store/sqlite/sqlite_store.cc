@@ -347,6 +347,18 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Result<std::vector<std::int64_t>> ListRelatedTo(std::int64_t related_id) override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare(
+        "SELECT DISTINCT article_id FROM related_news WHERE related_id = ?1 LIMIT 100");
+    if (!st) return Fail(st.error());
+    st->Bind(1, related_id);
+    std::vector<std::int64_t> out;
+    while (st->Step()) out.push_back(st->Int(0));
+    if (!st->status().ok()) return Fail(st->status());
+    return out;
+  }
+
   Status PutRedirect(const Redirect& r) override {
     std::lock_guard lock(mu_);
     if (r.from_path == r.to_path) return Status::InvalidArgument("redirect to itself");

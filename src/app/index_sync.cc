@@ -1,0 +1,172 @@
+#include "app/index_sync.h"
+
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+#include "text/excerpt.h"
+#include "text/markdown.h"
+#include "text/slug.h"
+
+namespace dateline {
+
+IndexSync::IndexSync(Store& store, SearchIndex& index, const SiteSettings& settings,
+                     const Clock& clock)
+    : store_(store), index_(index), settings_(settings), clock_(clock) {
+  related_.count = kStoredRelated;
+}
+
+IndexSync::~IndexSync() { Stop(); }
+
+IndexDocument IndexSync::ToDocument(const Article& a) const {
+  IndexDocument d;
+  d.id = a.id;
+  d.headline = a.headline;
+  d.dek = a.dek;
+  d.dateline = a.dateline;
+  d.text = HtmlToText(RenderBody(a.body, a.body_format, {settings_.iframe_hosts}));
+  d.section = a.section;
+  for (const auto& t : a.tags) d.tags.push_back(Slugify(t));
+  for (const auto& au : a.authors) d.authors.push_back(Slugify(au));
+  d.language = a.language.empty() ? settings_.language : a.language;
+  d.published_at = a.published_at.value_or(a.created_at);
+  return d;
+}
+
+Result<bool> IndexSync::Apply(std::int64_t id, Seconds now) {
+  auto a = store_.GetArticle(id);
+  if (!a && !a.error().IsNotFound()) return Fail(a.error());
+  if (a && IsVisible(*a, now)) {
+    Status s = index_.Put(ToDocument(*a));
+    if (!s.ok()) return Fail(s);
+    return true;
+  }
+  Status s = index_.Remove(id);
+  if (!s.ok()) return Fail(s);
+  return false;
+}
+
+Status IndexSync::RefreshRelated(std::int64_t id) {
+  auto related = index_.Related(id, related_);
+  if (!related) return related.error();
+  std::vector<std::int64_t> ids;
+  for (const RelatedItem& r : *related) ids.push_back(r.id);
+  return store_.SetRelated(id, ids);
+}
+
+Result<int> IndexSync::CatchUp() {
+  auto last = index_.LastSeq();
+  if (!last) return Fail(last.error());
+  auto visible_until = index_.VisibleUntil();
+  if (!visible_until) return Fail(visible_until.error());
+  Seconds now = clock_.Now();
+  std::set<std::int64_t> touched;
+  std::int64_t seq = *last;
+  for (;;) {
+    auto changes = store_.ChangesSince(seq, 1000);
+    if (!changes) return Fail(changes.error());
+    if (changes->empty()) break;
+    for (const ChangeLogEntry& c : *changes) {
+      if (c.entity == "article") touched.insert(c.entity_id);
+      seq = c.seq;
+    }
+  }
+  // Stories whose publish time came since the last check.
+  if (*visible_until < now) {
+    ArticleQuery q;
+    q.published_from = *visible_until;
+    q.published_before = now + 1;
+    q.visible_at = now;
+    q.limit = 100000;
+    auto due = store_.ListArticles(q);
+    if (!due) return Fail(due.error());
+    for (const Article& a : *due) touched.insert(a.id);
+  }
+  if (touched.empty() && seq == *last && *visible_until >= now) return 0;
+
+  std::vector<std::int64_t> indexed;
+  std::set<std::int64_t> refresh;
+  for (std::int64_t id : touched) {
+    auto in = Apply(id, now);
+    if (!in) return Fail(in.error());
+    if (*in) {
+      indexed.push_back(id);
+    } else {
+      // Lists that showed a story readers can no longer see are recomputed.
+      for (std::int64_t other : store_.ListRelatedTo(id).value_or(std::vector<std::int64_t>{})) {
+        refresh.insert(other);
+      }
+    }
+  }
+  Status s = index_.Commit(seq, now);
+  if (!s.ok()) return Fail(s);
+  for (std::int64_t id : indexed) {
+    Status r = RefreshRelated(id);
+    if (!r.ok()) return Fail(r);
+    // The stories this one is most related to may now list it too.
+    auto mine = store_.GetRelated(id);
+    if (!mine) return Fail(mine.error());
+    for (std::size_t i = 0; i < mine->size() && i < kNeighbourRefresh; ++i) {
+      refresh.insert((*mine)[i]);
+    }
+  }
+  for (std::int64_t id : indexed) refresh.erase(id);
+  for (std::int64_t id : refresh) {
+    if (!index_.Contains(id)) continue;
+    Status r = RefreshRelated(id);
+    if (!r.ok()) return Fail(r);
+  }
+  return static_cast<int>(touched.size());
+}
+
+Status IndexSync::Rebuild() {
+  auto all = store_.AllArticles();
+  if (!all) return all.error();
+  auto seq = store_.LastChangeSeq();
+  if (!seq) return seq.error();
+  Seconds now = clock_.Now();
+  std::vector<std::int64_t> indexed;
+  for (const Article& a : *all) {
+    if (!IsVisible(a, now)) continue;
+    DL_RETURN_IF_ERROR(index_.Put(ToDocument(a)));
+    indexed.push_back(a.id);
+  }
+  DL_RETURN_IF_ERROR(index_.Commit(*seq, now));
+  for (std::int64_t id : indexed) DL_RETURN_IF_ERROR(RefreshRelated(id));
+  return Status::Ok();
+}
+
+void IndexSync::Start(std::chrono::milliseconds period) {
+  thread_ = std::thread([this, period] {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      auto r = CatchUp();
+      if (!r) {
+        spdlog::error("search index: {}", r.error().ToString());
+        std::lock_guard e(error_mu_);
+        last_error_ = r.error();
+      } else if (*r > 0) {
+        spdlog::info("search index: applied {} change(s)", *r);
+      }
+      lock.lock();
+      cv_.wait_for(lock, period, [this] { return stop_; });
+    }
+  });
+}
+
+void IndexSync::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+Status IndexSync::last_error() const {
+  std::lock_guard e(error_mu_);
+  return last_error_;
+}
+
+}  // namespace dateline
