@@ -150,7 +150,10 @@ int main(int argc, char** argv) {
     return score;
   };
 
-  Score reference = evaluate([&](const Story& s) {
+  // RELATED_ONLY=1 skips the baselines (quicker experiments).
+  const bool only = std::getenv("RELATED_ONLY") && std::atoi(std::getenv("RELATED_ONLY")) != 0;
+  auto none = [](const Story&) { return std::vector<std::int64_t>{}; };
+  Score reference = only ? evaluate(none) : evaluate([&](const Story& s) {
     std::vector<std::int64_t> out;
     for (const Story* n : newest) {
       if (n->id != s.id) out.push_back(n->id);
@@ -158,7 +161,7 @@ int main(int argc, char** argv) {
     }
     return out;
   });
-  Score mlt = evaluate([&](const Story& s) {
+  Score mlt = only ? evaluate(none) : evaluate([&](const Story& s) {
     std::vector<std::int64_t> out;
     auto r = (*index)->MoreLikeThis(s.id, 6);
     if (r) for (const auto& item : *r) out.push_back(item.id);
@@ -173,6 +176,13 @@ int main(int argc, char** argv) {
   if (const char* v = std::getenv("RELATED_FRESHNESS")) options.freshness = std::atoi(v) != 0;
   if (const char* v = std::getenv("RELATED_FLOOR")) options.freshness_floor = std::atof(v);
   if (const char* v = std::getenv("RELATED_TOPIC")) options.topic_weight = std::atof(v);
+  if (const char* v = std::getenv("RELATED_CENTROID_DOCS")) options.centroid_docs = std::atoi(v);
+  if (const char* v = std::getenv("RELATED_CENTROID_POWER")) options.centroid_power = std::atof(v);
+  if (const char* v = std::getenv("RELATED_CENTROID_WEIGHT")) options.centroid_weight = std::atof(v);
+  if (const char* v = std::getenv("RELATED_CENTROID_ROUNDS")) options.centroid_rounds = std::atoi(v);
+  if (const char* v = std::getenv("RELATED_GRAPH")) options.graph_weight = std::atof(v);
+  if (const char* v = std::getenv("RELATED_XAPIAN")) options.xapian_weight = std::atof(v);
+  if (const char* v = std::getenv("RELATED_MIN_DF")) options.min_df = std::atoi(v);
   std::printf("options: expand %d, feedback %d, topic %.2f, candidates %d, freshness %s (floor %.2f)\n",
               options.expand_terms, options.feedback_docs, options.topic_weight,
               options.candidates, options.freshness ? "on" : "off", options.freshness_floor);

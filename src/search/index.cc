@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "search/schema.h"
@@ -15,15 +17,18 @@ namespace sc = search_schema;
 
 namespace {
 
-// The Xapian stemmer for a BCP 47 tag ("en-GB" -> english); none when
-// Xapian has no stemmer for the language (terms are then kept as written).
+// The Xapian stemmer for a BCP 47 tag ("en-GB" -> english). A language
+// Xapian has no stemmer for (Bengali, Hindi in 1.4) gets the English one:
+// it leaves words in other scripts as they are, but gives every document
+// the same "Z" stemmed terms that queries parsed with the site's stemmer
+// look for, so such stories stay findable.
 Xapian::Stem StemmerFor(const std::string& language) {
   std::string primary = language.substr(0, language.find('-'));
   if (primary.empty()) primary = "en";
   try {
     return Xapian::Stem(primary);
   } catch (const Xapian::Error&) {
-    return Xapian::Stem();
+    return Xapian::Stem("en");
   }
 }
 
@@ -56,16 +61,8 @@ class ContentTerms : public Xapian::ExpandDecider {
   bool operator()(const std::string& term) const override { return IsContentTerm(term); }
 };
 
-std::vector<std::string> TermSet(Xapian::Database& db, Xapian::docid did) {
-  std::vector<std::string> out;
-  for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
-    const std::string& term = *t;
-    if (IsContentTerm(term)) out.push_back(term);
-  }
-  return out;  // termlists come sorted
-}
-
-double Jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+template <typename T>
+double Jaccard(const std::vector<T>& a, const std::vector<T>& b) {
   if (a.empty() || b.empty()) return 0;
   std::size_t common = 0, i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
@@ -302,6 +299,19 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
   return out;
 }
 
+double SearchIndex::DocFreq(const std::string& term) {
+  double n = static_cast<double>(db_->get_doccount());
+  if (std::fabs(n - doc_freq_count_) > 0.01 * doc_freq_count_ || doc_freq_.size() > 4000000) {
+    doc_freq_.clear();
+    doc_freq_count_ = n;
+  }
+  auto it = doc_freq_.find(term);
+  if (it != doc_freq_.end()) return it->second;
+  double df = static_cast<double>(db_->get_termfreq(term));
+  doc_freq_.emplace(term, df);
+  return df;
+}
+
 Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
                                                       const RelatedOptions& options) {
   std::lock_guard lock(mu_);
@@ -309,10 +319,11 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
   try {
     auto did = FindDoc(*db_, id);
     if (!did) return out;
+    Xapian::Document own_doc = db_->get_document(*did);
+    ContentTerms decider;
     Xapian::Enquire enquire(*db_);
     Xapian::RSet rset;
     rset.add_document(*did);
-    ContentTerms decider;
     // Weighted "more like this" query from the relevance set's best terms.
     auto expand = [&](const Xapian::RSet& set) {
       Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(options.expand_terms),
@@ -330,68 +341,165 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
     if (query.empty()) return out;
     enquire.set_query(query);
     // Round one: the story's own words. Round two (relevance feedback): its
-    // nearest neighbours join the relevance set, so the query describes the
-    // story's topic rather than its exact words. Candidates are ranked by
-    // both scores, each normalised by its round's best.
+    // nearest neighbours join the relevance set. Candidates are the union.
     Xapian::MSet first = enquire.get_mset(0, static_cast<Xapian::doccount>(options.candidates));
     std::map<Xapian::docid, double> combined;
     double first_best = first.empty() ? 0 : first.begin().get_weight();
     for (auto it = first.begin(); it != first.end(); ++it) {
       combined[*it] += (1.0 - options.topic_weight) * it.get_weight() / first_best;
     }
-    Xapian::MSet mset = first;
     if (options.feedback_docs > 0 && !first.empty()) {
       int k = 0;
       for (auto it = first.begin(); it != first.end() && k < options.feedback_docs; ++it, ++k) {
         rset.add_document(*it);
       }
       enquire.set_query(expand(rset));
-      mset = enquire.get_mset(0, static_cast<Xapian::doccount>(options.candidates));
-      double best2 = mset.empty() ? 0 : mset.begin().get_weight();
-      for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Xapian::MSet second = enquire.get_mset(0, static_cast<Xapian::doccount>(options.candidates));
+      double best2 = second.empty() ? 0 : second.begin().get_weight();
+      for (auto it = second.begin(); it != second.end(); ++it) {
         combined[*it] += options.topic_weight * it.get_weight() / best2;
       }
     }
     if (combined.empty()) return out;
-    Seconds own_time = PublishedOf(db_->get_document(*did));
-    std::vector<std::string> own_terms = options.diversity ? TermSet(*db_, *did)
-                                                            : std::vector<std::string>{};
-    struct Candidate {
-      std::int64_t id;
-      Xapian::docid did;
-      double score;
+
+    // TF-IDF vectors (sublinear tf, L2-normalised) of the story and the
+    // candidates, over terms numbered locally.
+    const double n_docs = static_cast<double>(db_->get_doccount());
+    std::unordered_map<std::string, int> term_ids;
+    struct Vec {
+      std::vector<std::pair<int, double>> w;  // sorted by term number
+      std::vector<int> all;                   // every content term, for Jaccard
     };
-    std::vector<Candidate> candidates;
-    for (const auto& [cand, raw] : combined) {
-      Xapian::Document doc = db_->get_document(cand);
-      double score = raw;
-      if (options.freshness) {
-        double distance = std::fabs(static_cast<double>(PublishedOf(doc) - own_time));
-        double scale = static_cast<double>(options.freshness_scale);
-        score *= options.freshness_floor +
-                 (1.0 - options.freshness_floor) * scale / (scale + distance);
+    auto vectorize = [&](Xapian::docid d) {
+      Vec v;
+      double norm = 0;
+      // Stemmed terms ("Z...") sort together, after the field prefixes.
+      auto t = db_->termlist_begin(d);
+      t.skip_to("Z");
+      for (; t != db_->termlist_end(d); ++t) {
+        const std::string& term = *t;
+        if (term.empty() || term[0] != 'Z') break;
+        if (!IsContentTerm(term)) continue;
+        auto [pos, added] = term_ids.emplace(term, static_cast<int>(term_ids.size()));
+        v.all.push_back(pos->second);
+        double df = DocFreq(term);
+        if (df < options.min_df) continue;
+        double w = (1.0 + std::log(static_cast<double>(t.get_wdf()))) * std::log(n_docs / df);
+        if (w <= 0) continue;
+        v.w.emplace_back(pos->second, w);
+        norm += w * w;
       }
-      candidates.push_back({IdOf(doc), cand, score});
+      norm = std::sqrt(norm);
+      if (norm > 0) for (auto& e : v.w) e.second /= norm;
+      std::sort(v.w.begin(), v.w.end());
+      std::sort(v.all.begin(), v.all.end());
+      return v;
+    };
+    Vec own = vectorize(*did);
+    struct Candidate {
+      Xapian::docid did;
+      double xapian;
+      Vec vec;
+      double sim = 0, score = 0;
+    };
+    std::vector<Candidate> cands;
+    cands.reserve(combined.size());
+    for (const auto& [cand, raw] : combined) cands.push_back({cand, raw, vectorize(cand)});
+    auto dot_dense = [](const std::vector<double>& dense, const Vec& v) {
+      double s = 0;
+      for (const auto& [t, w] : v.w) s += dense[static_cast<std::size_t>(t)] * w;
+      return s;
+    };
+    std::vector<double> dense(term_ids.size(), 0.0);
+    for (const auto& [t, w] : own.w) dense[static_cast<std::size_t>(t)] = w;
+    for (auto& c : cands) c.sim = dot_dense(dense, c.vec);
+    // Rocchio: the story plus its best neighbours, weighed by similarity.
+    std::vector<std::size_t> order(cands.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::vector<double> query_vec = dense;
+    std::vector<double> score(cands.size());
+    for (std::size_t i = 0; i < cands.size(); ++i) score[i] = cands[i].sim;
+    std::vector<std::size_t> top;
+    std::vector<double> top_w;
+    for (int round = 0; round < std::max(1, options.centroid_rounds); ++round) {
+      std::stable_sort(order.begin(), order.end(),
+                       [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
+      top.clear();
+      top_w.clear();
+      double wsum = 0;
+      for (std::size_t i = 0; i < order.size() && static_cast<int>(top.size()) < options.centroid_docs; ++i) {
+        const Candidate& c = cands[order[i]];
+        // A copy of the story says nothing new about its topic.
+        if (Jaccard(c.vec.all, own.all) >= options.duplicate_jaccard) continue;
+        double w = std::pow(std::max(0.0, c.sim), options.centroid_power);
+        top.push_back(order[i]);
+        top_w.push_back(w);
+        wsum += w;
+      }
+      if (options.centroid_weight <= 0 || wsum <= 0) break;
+      std::vector<double> centroid = dense;
+      for (std::size_t k = 0; k < top.size(); ++k) {
+        double f = options.centroid_weight * top_w[k] / wsum;
+        for (const auto& [t, w] : cands[top[k]].vec.w) centroid[static_cast<std::size_t>(t)] += f * w;
+      }
+      double norm = 0;
+      for (double x : centroid) norm += x * x;
+      norm = std::sqrt(norm);
+      for (double& x : centroid) x /= norm;
+      query_vec = std::move(centroid);
+      for (std::size_t i = 0; i < cands.size(); ++i) score[i] = dot_dense(query_vec, cands[i].vec);
     }
-    std::stable_sort(candidates.begin(), candidates.end(),
+    if (options.graph_weight > 0 && !top.empty()) {
+      double wsum = 0;
+      for (double w : top_w) wsum += w;
+      std::vector<double> g(cands.size(), 0.0);
+      for (std::size_t k = 0; k < top.size(); ++k) {
+        std::vector<double> nd(term_ids.size(), 0.0);
+        for (const auto& [t, w] : cands[top[k]].vec.w) nd[static_cast<std::size_t>(t)] = w;
+        for (std::size_t i = 0; i < cands.size(); ++i) {
+          if (i == top[k]) continue;
+          g[i] += top_w[k] / wsum * dot_dense(nd, cands[i].vec);
+        }
+      }
+      for (std::size_t i = 0; i < cands.size(); ++i) score[i] += options.graph_weight * g[i];
+    }
+    double best = 0, best_x = 0;
+    for (std::size_t i = 0; i < cands.size(); ++i) {
+      best = std::max(best, score[i]);
+      best_x = std::max(best_x, cands[i].xapian);
+    }
+    Seconds own_time = PublishedOf(own_doc);
+    for (std::size_t i = 0; i < cands.size(); ++i) {
+      Candidate& c = cands[i];
+      double s = (1.0 - options.xapian_weight) * (best > 0 ? score[i] / best : 0) +
+                 options.xapian_weight * (best_x > 0 ? c.xapian / best_x : 0);
+      if (options.freshness) {
+        Seconds when = PublishedOf(db_->get_document(c.did));
+        double distance = std::fabs(static_cast<double>(when - own_time));
+        double scale = static_cast<double>(options.freshness_scale);
+        s *= options.freshness_floor +
+             (1.0 - options.freshness_floor) * scale / (scale + distance);
+      }
+      c.score = s;
+    }
+    std::stable_sort(cands.begin(), cands.end(),
                      [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
-    std::vector<std::vector<std::string>> chosen_terms;
-    for (const Candidate& c : candidates) {
+    std::vector<const Vec*> chosen;
+    for (const Candidate& c : cands) {
       if (static_cast<int>(out.size()) >= options.count) break;
       if (options.diversity) {
-        std::vector<std::string> terms_c = TermSet(*db_, c.did);
-        if (Jaccard(terms_c, own_terms) >= options.duplicate_jaccard) continue;
+        if (Jaccard(c.vec.all, own.all) >= options.duplicate_jaccard) continue;
         bool dup = false;
-        for (const auto& other : chosen_terms) {
-          if (Jaccard(terms_c, other) >= options.duplicate_jaccard) {
+        for (const Vec* other : chosen) {
+          if (Jaccard(c.vec.all, other->all) >= options.duplicate_jaccard) {
             dup = true;
             break;
           }
         }
         if (dup) continue;
-        chosen_terms.push_back(std::move(terms_c));
+        chosen.push_back(&c.vec);
       }
-      out.push_back({c.id, c.score});
+      out.push_back({IdOf(db_->get_document(c.did)), c.score});
     }
   } catch (const Xapian::Error& e) {
     return Fail(FromXapian(e, path_));

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/clock.h"
@@ -77,6 +78,20 @@ struct RelatedOptions {
   Seconds freshness_scale = 30 * 86400;  // distance at which the boost halves
   bool diversity = true;     // drop near-duplicates of the story and of each other
   double duplicate_jaccard = 0.6;     // term-set overlap that counts as a copy
+  // Rerank by cosine of TF-IDF vectors against a centroid (Rocchio) of the
+  // story and its best `centroid_docs` neighbours, each weighed by its
+  // cosine to the story raised to `centroid_power`; `centroid_weight` is the
+  // neighbours' share against the story's own vector.
+  int centroid_docs = 10;
+  double centroid_power = 3.0;
+  double centroid_weight = 1.0;
+  int centroid_rounds = 1;
+  // Share of the neighbourhood (graph) score: a candidate's mean cosine to
+  // the story's best neighbours.
+  double graph_weight = 0.0;
+  // Share of the Xapian rounds' score in the final score.
+  double xapian_weight = 0.0;
+  int min_df = 2;            // terms in fewer documents are left out of the vectors
 };
 
 struct RelatedItem {
@@ -116,7 +131,12 @@ class SearchIndex {
   explicit SearchIndex(std::string path);
   std::string path_;
   bool spelling_ = true;  // the in-memory backend keeps no spelling data
+  // Document frequencies of content terms, for Related's TF-IDF vectors;
+  // refilled once the number of documents has drifted by 1% since.
+  double DocFreq(const std::string& term);
   std::mutex mu_;
+  std::unordered_map<std::string, double> doc_freq_;
+  double doc_freq_count_ = 0;
   std::unique_ptr<Xapian::WritableDatabase> db_;
 };
 

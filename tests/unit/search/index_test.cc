@@ -1,0 +1,281 @@
+#include "search/index.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "support/temp_dir.h"
+
+namespace dateline {
+namespace {
+
+IndexDocument Doc(std::int64_t id, std::string headline, std::string text,
+                  std::string section = "world", Seconds published = 1000) {
+  IndexDocument d;
+  d.id = id;
+  d.headline = std::move(headline);
+  d.text = std::move(text);
+  d.section = std::move(section);
+  d.language = "en";
+  d.published_at = published;
+  return d;
+}
+
+class IndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto idx = SearchIndex::Open((dir_.path() / "search").string());
+    ASSERT_TRUE(idx.has_value()) << idx.error().ToString();
+    index_ = std::move(*idx);
+    IndexDocument a = Doc(1, "Council approves new tram line",
+                          "The city council voted to build a tram line along the harbour. "
+                          "Construction of the tramway starts in spring.",
+                          "politics", 1000);
+    a.tags = {"transport", "port-alder"};
+    a.authors = {"amara-okafor"};
+    IndexDocument b = Doc(2, "Harbour Cup final ends in a draw",
+                          "United and Rovers drew in the final at the harbour stadium. "
+                          "The replay is next week.",
+                          "sport", 2000);
+    b.tags = {"football"};
+    IndexDocument c = Doc(3, "Tram fares to rise next year",
+                          "Fares on the city tram network will rise, the council said. "
+                          "Bus fares stay the same.",
+                          "politics", 3000);
+    c.tags = {"transport"};
+    c.authors = {"daniel-reyes"};
+    IndexDocument d = Doc(4, "Rain ends the drought in the delta",
+                          "Heavy rain fell across the delta, ending a long drought for farmers.",
+                          "science", 4000);
+    for (const auto& doc : {a, b, c, d}) ASSERT_TRUE(index_->Put(doc).ok());
+    ASSERT_TRUE(index_->Commit(7, 5000).ok());
+  }
+
+  std::vector<std::int64_t> Ids(const SearchQuery& q) {
+    auto r = index_->Search(q);
+    EXPECT_TRUE(r.has_value()) << r.error().ToString();
+    std::vector<std::int64_t> ids;
+    if (r) {
+      for (const auto& h : r->hits) ids.push_back(h.id);
+    }
+    return ids;
+  }
+  std::vector<std::int64_t> Ids(const std::string& text) {
+    SearchQuery q;
+    q.text = text;
+    return Ids(q);
+  }
+  static std::vector<std::int64_t> Sorted(std::vector<std::int64_t> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<SearchIndex> index_;
+};
+
+TEST_F(IndexTest, FindsByWordsWithStemmingAndRanksHeadlinesFirst) {
+  EXPECT_EQ(Sorted(Ids("tram")), (std::vector<std::int64_t>{1, 3}));
+  EXPECT_EQ(Sorted(Ids("trams")), (std::vector<std::int64_t>{1, 3}));  // stemmed
+  EXPECT_EQ(Ids("drought"), std::vector<std::int64_t>{4});
+  EXPECT_TRUE(Ids("volcano").empty());
+  // "harbour" is in 1's body and 2's headline: the headline wins.
+  EXPECT_EQ(Ids("harbour").front(), 2);
+}
+
+TEST_F(IndexTest, PhraseBooleanNegationAndPrefix) {
+  EXPECT_EQ(Ids("\"tram line\""), std::vector<std::int64_t>{1});
+  EXPECT_TRUE(Ids("\"line tram\"").empty());
+  EXPECT_EQ(Ids("tram AND fares"), std::vector<std::int64_t>{3});
+  EXPECT_EQ(Sorted(Ids("drought OR replay")), (std::vector<std::int64_t>{2, 4}));
+  EXPECT_EQ(Ids("tram NOT fares"), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids("tram -fares"), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Sorted(Ids("tramw*")), std::vector<std::int64_t>{1});  // tramway
+  EXPECT_EQ(Ids("dro*"), std::vector<std::int64_t>{4});     // drought
+  EXPECT_EQ(Ids("fina*"), std::vector<std::int64_t>{2});    // final
+}
+
+TEST_F(IndexTest, FiltersAndSorting) {
+  SearchQuery q;
+  q.text = "council";
+  q.section = "politics";
+  EXPECT_EQ(Sorted(Ids(q)), (std::vector<std::int64_t>{1, 3}));
+  q.section = "sport";
+  EXPECT_TRUE(Ids(q).empty());
+  SearchQuery tag;
+  tag.tag = "transport";  // a filter alone lists everything it matches
+  EXPECT_EQ(Sorted(Ids(tag)), (std::vector<std::int64_t>{1, 3}));
+  SearchQuery author;
+  author.text = "tram";
+  author.author = "daniel-reyes";
+  EXPECT_EQ(Ids(author), std::vector<std::int64_t>{3});
+  SearchQuery range;
+  range.text = "the";
+  range.from = 1500;
+  range.to = 3500;
+  EXPECT_EQ(Sorted(Ids(range)), (std::vector<std::int64_t>{2, 3}));
+  SearchQuery newest;
+  newest.tag = "transport";
+  newest.newest_first = true;
+  EXPECT_EQ(Ids(newest), (std::vector<std::int64_t>{3, 1}));
+  SearchQuery page;
+  page.text = "the";
+  page.limit = 2;
+  page.offset = 2;
+  auto r = index_->Search(page);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->hits.size(), 2u);
+  EXPECT_EQ(r->total, 4);
+}
+
+TEST_F(IndexTest, HighlightsEscapeHtmlFirst) {
+  ASSERT_TRUE(index_->Put(Doc(9, "<script>alert(1)</script> & tram \"news\"",
+                              "Body with <b>tags</b> & a tram <img src=x onerror=y>."))
+                  .ok());
+  SearchQuery q;
+  q.text = "tram";
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.has_value());
+  bool seen = false;
+  for (const auto& h : r->hits) {
+    if (h.id != 9) continue;
+    seen = true;
+    EXPECT_EQ(h.headline_html.find("<script"), std::string::npos) << h.headline_html;
+    EXPECT_NE(h.headline_html.find("&lt;script&gt;"), std::string::npos) << h.headline_html;
+    EXPECT_NE(h.headline_html.find("<mark>tram</mark>"), std::string::npos) << h.headline_html;
+    EXPECT_EQ(h.snippet_html.find("<img"), std::string::npos) << h.snippet_html;
+    EXPECT_EQ(h.snippet_html.find("<b>"), std::string::npos) << h.snippet_html;
+    EXPECT_NE(h.snippet_html.find("<mark>tram</mark>"), std::string::npos) << h.snippet_html;
+  }
+  EXPECT_TRUE(seen);
+}
+
+TEST_F(IndexTest, SpellingSuggestion) {
+  SearchQuery q;
+  q.text = "drougth";
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(r->hits.empty());
+  EXPECT_EQ(r->suggestion, "drought");
+  q.text = "drought";
+  EXPECT_EQ(index_->Search(q)->suggestion, "");
+}
+
+TEST_F(IndexTest, BadQueriesAreInvalidArgumentNeverAThrow) {
+  SearchQuery q;
+  q.text = std::string(SearchIndex::kMaxQueryLength + 1, 'a');
+  auto r = index_->Search(q);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_TRUE(r.error().IsInvalidArgument());
+  EXPECT_NE(r.error().message().find("too long"), std::string::npos);
+  for (const char* text : {"AND", "tram AND", "(((", "NOT NOT", "\"unclosed", "*", "-", "\xff\xfe"}) {
+    q.text = text;
+    auto res = index_->Search(q);
+    EXPECT_TRUE(res.has_value() || res.error().IsInvalidArgument()) << text;
+  }
+  q.text = "   ";
+  auto empty = index_->Search(q);
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_TRUE(empty->hits.empty());
+}
+
+TEST_F(IndexTest, RemoveAndStateSurviveReopen) {
+  ASSERT_TRUE(index_->Remove(3).ok());
+  ASSERT_TRUE(index_->Commit(9, 6000).ok());
+  EXPECT_EQ(Ids("fares"), std::vector<std::int64_t>{});
+  EXPECT_FALSE(index_->Contains(3));
+  index_.reset();
+  auto again = SearchIndex::Open((dir_.path() / "search").string());
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(*(*again)->LastSeq(), 9);
+  EXPECT_EQ(*(*again)->VisibleUntil(), 6000);
+  EXPECT_EQ(*(*again)->Count(), 3);
+  // A second writer is refused while this one is open.
+  auto second = SearchIndex::Open((dir_.path() / "search").string());
+  ASSERT_FALSE(second.has_value());
+  EXPECT_NE(second.error().message().find("another dateline process"), std::string::npos);
+}
+
+TEST_F(IndexTest, BengaliAndHindiAreFindable) {
+  IndexDocument bn = Doc(20, "নদীর গান", "বর্ষায় নদীর পানি বেড়ে গেছে এবং কৃষকেরা খুশি।");
+  bn.language = "bn";
+  IndexDocument hi = Doc(21, "सूखे से किसान परेशान", "मीराबाद में सिंचाई के पानी की भारी कमी है।");
+  hi.language = "hi";
+  ASSERT_TRUE(index_->Put(bn).ok());
+  ASSERT_TRUE(index_->Put(hi).ok());
+  EXPECT_EQ(Ids("কৃষকেরা"), std::vector<std::int64_t>{20});
+  EXPECT_EQ(Ids("নদীর"), std::vector<std::int64_t>{20});
+  EXPECT_EQ(Ids("सिंचाई"), std::vector<std::int64_t>{21});
+  EXPECT_EQ(Ids("किसान"), std::vector<std::int64_t>{21});
+}
+
+TEST(Related, NeverSelfNoCopiesAndRankedByContent) {
+  auto index = SearchIndex::InMemory();
+  ASSERT_TRUE(index.has_value());
+  auto& idx = **index;
+  const std::string treaty =
+      "The river treaty signed by the three governments guarantees water flows, "
+      "sets salinity limits in the delta and creates a monitoring commission.";
+  ASSERT_TRUE(idx.Put(Doc(1, "River treaty signed", treaty)).ok());
+  ASSERT_TRUE(idx.Put(Doc(2, "River treaty signed (copy)", treaty)).ok());  // a copy
+  ASSERT_TRUE(idx.Put(Doc(3, "Treaty ratification debate",
+                          "Parliament debates the river treaty and its water flows and the "
+                          "monitoring commission for the delta."))
+                  .ok());
+  ASSERT_TRUE(idx.Put(Doc(4, "Delta farmers and salinity",
+                          "Farmers in the delta worry about salinity and river water flows."))
+                  .ok());
+  ASSERT_TRUE(idx.Put(Doc(5, "Cup final tonight", "Football: cup final tonight, tickets sold out."))
+                  .ok());
+  ASSERT_TRUE(idx.Commit(0, 0).ok());
+  RelatedOptions o;
+  auto related = idx.Related(1, o);
+  ASSERT_TRUE(related.has_value());
+  std::vector<std::int64_t> ids;
+  for (const auto& r : *related) ids.push_back(r.id);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), 1), 0);  // never itself
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), 2), 0);  // never a copy of itself
+  ASSERT_GE(ids.size(), 2u);
+  EXPECT_EQ(ids[0], 3);  // the closest story first
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), 5), 0);  // shares nothing
+  // Without diversity the copy comes back, which is what the filter removes.
+  o.diversity = false;
+  auto plain = idx.Related(1, o);
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(plain->front().id, 2);
+  auto mlt = idx.MoreLikeThis(1, 6);
+  ASSERT_TRUE(mlt.has_value());
+  EXPECT_EQ(mlt->front().id, 2);
+  EXPECT_TRUE(idx.Related(999, o)->empty());
+}
+
+TEST(Related, FreshnessBreaksTiesTowardsCloserStories) {
+  auto index = SearchIndex::InMemory();
+  ASSERT_TRUE(index.has_value());
+  auto& idx = **index;
+  const Seconds day = 86400;
+  ASSERT_TRUE(idx.Put(Doc(1, "Chip plant opens", "The chip plant opens with new jobs", "b",
+                          400 * day)).ok());
+  // Two equally similar stories, one a year older than the other.
+  ASSERT_TRUE(idx.Put(Doc(2, "Chip plant hiring", "The chip plant hires for new jobs", "b",
+                          30 * day)).ok());
+  ASSERT_TRUE(idx.Put(Doc(3, "Chip plant hiring", "The chip plant hires for new jobs", "b",
+                          395 * day)).ok());
+  // Unrelated stories, so the chip plant's words stand out.
+  ASSERT_TRUE(idx.Put(Doc(4, "Rain in the delta", "Rain fell over the delta farms", "c")).ok());
+  ASSERT_TRUE(idx.Put(Doc(5, "Cup final", "United won the cup final at the stadium", "c")).ok());
+  ASSERT_TRUE(idx.Put(Doc(6, "Museum reopens", "The museum reopens after repairs", "c")).ok());
+  ASSERT_TRUE(idx.Commit(0, 0).ok());
+  RelatedOptions o;
+  o.diversity = false;
+  auto r = idx.Related(1, o);
+  ASSERT_TRUE(r.has_value());
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].id, 3);  // the recent one first
+  o.freshness = false;
+  auto flat = idx.Related(1, o);
+  EXPECT_NEAR((*flat)[0].score, (*flat)[1].score, 1e-9);
+}
+
+}  // namespace
+}  // namespace dateline
