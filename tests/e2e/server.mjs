@@ -148,5 +148,9 @@ export async function demoPages(base) {
     { name: 'day', url: `/${y}/${m}/${d}/`, status: 200 },
     { name: 'page-2', url: page2, status: 200 },
     { name: 'not-found', url: '/no-such-page-e2e/', status: 404 },
+    { name: 'search', url: '/search/?q=river+treaty', status: 200 },
+    { name: 'search-no-results', url: '/search/?q=qqqxqqq', status: 200 },
+    { name: 'search-empty', url: '/search/', status: 200 },
+    { name: 'search-suggestion', url: '/search/?q=treatyy', status: 200 },
   ];
 }
