@@ -100,10 +100,18 @@ int CmdServe(const std::filesystem::path& dir, const std::string& listen_overrid
   if (auto applied = sync.CatchUp(); !applied) {
     return ReportError("search index: " + applied.error().message());
   }
-  sync.Start(std::chrono::milliseconds(500));
 
   Site reader_site(*site->store, config.site, DefaultClock(), index->get());
-  Web web(reader_site, *theme, config.media_dir());
+  std::unique_ptr<http::ResponseCache> cache;
+  if (config.cache_mb > 0) {
+    cache = std::make_unique<http::ResponseCache>(static_cast<std::size_t>(config.cache_mb) << 20);
+    sync.OnStale([c = cache.get()](const std::vector<std::string>& tags) {
+      if (std::find(tags.begin(), tags.end(), "*") != tags.end()) c->Clear();
+      else c->Invalidate(tags);
+    });
+  }
+  Web web(reader_site, *theme, config.media_dir(), cache.get());
+  sync.Start(std::chrono::milliseconds(500));
   http::ServerOptions options;
   options.host = listen->first;
   options.port = listen->second;

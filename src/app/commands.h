@@ -18,6 +18,10 @@ int CmdDemo(const std::filesystem::path& dir, const std::string& listen);
 int CmdReindex(const std::filesystem::path& dir);
 int CmdImportJsonl(const std::filesystem::path& dir, const std::string& file);
 int CmdExportJsonl(const std::filesystem::path& dir, const std::string& out_file);
+// In interop_commands.cc: WordPress (WXR) import and ninjs import/export.
+int CmdImportWordpress(const std::filesystem::path& dir, const std::string& file, bool dry_run);
+int CmdImportNinjs(const std::filesystem::path& dir, const std::string& file);
+int CmdExportNinjs(const std::filesystem::path& dir, const std::string& out_file);
 
 // Prints "dateline: <message>" to stderr and returns 1.
 int ReportError(const std::string& message);

@@ -146,13 +146,15 @@ Result<Config> ParseConfig(std::string_view text, const std::filesystem::path& s
       return Fail(Status::InvalidArgument(where + ": [server] must be a table"));
     }
     std::string w = where + " [server]";
-    s = CheckKeys(*server, {"listen", "threads"}, w);
+    s = CheckKeys(*server, {"listen", "threads", "cache_mb"}, w);
     if (!s.ok()) return Fail(s);
     s = ReadString(*server, "listen", c.listen, w);
     if (!s.ok()) return Fail(s);
     auto listen = ParseListen(c.listen);
     if (!listen) return Fail(listen.error().WithContext(w));
     s = ReadInt(*server, "threads", c.threads, 0, 256, w);
+    if (!s.ok()) return Fail(s);
+    s = ReadInt(*server, "cache_mb", c.cache_mb, 0, 1 << 20, w);
     if (!s.ok()) return Fail(s);
   }
   return c;
@@ -222,6 +224,9 @@ feed_items = 20
 listen = ")" + std::string(listen) + R"("
 # I/O threads; 0 means one per CPU core.
 threads = 0
+# Memory for the render cache, in MiB: rendered pages and feeds with their
+# gzip and brotli copies, least recently used first out. 0 turns it off.
+cache_mb = 256
 )";
 }
 

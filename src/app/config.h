@@ -21,6 +21,7 @@ struct Config {
   SiteSettings site;
   std::string listen = "127.0.0.1:8080";
   int threads = 0;  // 0: one I/O thread per core
+  int cache_mb = 256;  // render cache bound; 0 turns the cache off
   std::optional<std::filesystem::path> theme_dir;
 
   std::filesystem::path database_path() const { return site_dir / "dateline.db"; }

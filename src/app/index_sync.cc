@@ -57,10 +57,15 @@ Status IndexSync::RefreshRelated(std::int64_t id) {
 Result<int> IndexSync::CatchUp() {
   auto last = index_.LastSeq();
   if (!last) return Fail(last.error());
-  auto visible_until = index_.VisibleUntil();
-  if (!visible_until) return Fail(visible_until.error());
+  if (checked_until_ < 0) {
+    auto stored = index_.VisibleUntil();
+    if (!stored) return Fail(stored.error());
+    checked_until_ = *stored;
+  }
+  const Seconds* visible_until = &checked_until_;
   Seconds now = clock_.Now();
   std::set<std::int64_t> touched;
+  std::set<std::string> stale;
   std::int64_t seq = *last;
   for (;;) {
     auto changes = store_.ChangesSince(seq, 1000);
@@ -68,13 +73,14 @@ Result<int> IndexSync::CatchUp() {
     if (changes->empty()) break;
     for (const ChangeLogEntry& c : *changes) {
       if (c.entity == "article") touched.insert(c.entity_id);
+      else stale.insert("*");
       seq = c.seq;
     }
   }
   // Stories whose publish time came since the last check.
   if (*visible_until < now) {
     ArticleQuery q;
-    q.published_from = *visible_until;
+    q.published_from = *visible_until + 1;
     q.published_before = now + 1;
     q.visible_at = now;
     q.limit = 100000;
@@ -82,13 +88,24 @@ Result<int> IndexSync::CatchUp() {
     if (!due) return Fail(due.error());
     for (const Article& a : *due) touched.insert(a.id);
   }
-  if (touched.empty() && seq == *last && *visible_until >= now) return 0;
+  checked_until_ = now;
+  if (touched.empty() && stale.empty() && seq == *last) return 0;
+  if (touched.empty()) {
+    Status s = index_.Commit(seq, now);
+    if (!s.ok()) return Fail(s);
+    if (on_stale_ && !stale.empty()) on_stale_({stale.begin(), stale.end()});
+    return 0;
+  }
 
   std::vector<std::int64_t> indexed;
   std::set<std::int64_t> refresh;
   for (std::int64_t id : touched) {
+    bool was_in = index_.Contains(id);
     auto in = Apply(id, now);
     if (!in) return Fail(in.error());
+    stale.insert("a:" + std::to_string(id));
+    stale.insert("feeds");
+    if (was_in != *in) stale.insert("list");
     if (*in) {
       indexed.push_back(id);
     } else {
@@ -115,7 +132,9 @@ Result<int> IndexSync::CatchUp() {
     if (!index_.Contains(id)) continue;
     Status r = RefreshRelated(id);
     if (!r.ok()) return Fail(r);
+    stale.insert("a:" + std::to_string(id));
   }
+  if (on_stale_ && !stale.empty()) on_stale_({stale.begin(), stale.end()});
   return static_cast<int>(touched.size());
 }
 

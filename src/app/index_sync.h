@@ -18,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -38,6 +39,13 @@ class IndexSync {
   // Indexes every visible story and computes every Related News list.
   Status Rebuild();
 
+  // Called after each round with the cache tags the round made stale:
+  // "a:<id>" for every story changed or whose Related News changed, "list"
+  // when a story appeared or disappeared (listings and More News move),
+  // "feeds" when any story changed, "*" when something other than a story
+  // changed (sections, tags, authors, redirects, pages).
+  void OnStale(std::function<void(const std::vector<std::string>&)> fn) { on_stale_ = std::move(fn); }
+
   void Start(std::chrono::milliseconds period);
   void Stop();
   Status last_error() const;
@@ -57,6 +65,8 @@ class IndexSync {
   const SiteSettings& settings_;
   const Clock& clock_;
   RelatedOptions related_;
+  std::function<void(const std::vector<std::string>&)> on_stale_;
+  Seconds checked_until_ = -1;  // due stories were indexed up to here
 
   std::thread thread_;
   std::mutex mu_;

@@ -52,11 +52,26 @@ int main(int argc, char** argv) {
   import_jsonl->add_option("FILE", file, "The file, or - for standard input")->required();
   import_jsonl->add_option("--site", site_dir, "The site's folder")->capture_default_str();
 
+  bool dry_run = false;
+  auto* import_wordpress = import->add_subcommand(
+      "wordpress", "Import a WordPress export (WXR 1.0-1.2): stories, pages, sections, "
+                   "authors, old links as redirects (one transaction)");
+  import_wordpress->add_option("FILE", file, "The WordPress export (.xml)")->required();
+  import_wordpress->add_option("--site", site_dir, "The site's folder")->capture_default_str();
+  import_wordpress->add_flag("--dry-run", dry_run, "Print the report, write nothing");
+  auto* import_ninjs = import->add_subcommand(
+      "ninjs", "Import ninjs 1.x-3.x items, one JSON object per line (one transaction)");
+  import_ninjs->add_option("FILE", file, "The file, or - for standard input")->required();
+  import_ninjs->add_option("--site", site_dir, "The site's folder")->capture_default_str();
+
   auto* export_cmd = app.add_subcommand("export", "Export stories");
   export_cmd->require_subcommand(1);
   auto* export_jsonl = export_cmd->add_subcommand("jsonl", "Export every story as JSON Lines");
   export_jsonl->add_option("--site", site_dir, "The site's folder")->capture_default_str();
   export_jsonl->add_option("-o,--output", out, "Output file (default: standard output)");
+  auto* export_ninjs = export_cmd->add_subcommand("ninjs", "Export every story as ninjs 3.0 (JSON Lines)");
+  export_ninjs->add_option("--site", site_dir, "The site's folder")->capture_default_str();
+  export_ninjs->add_option("-o,--output", out, "Output file (default: standard output)");
 
   try {
     app.parse(argc, argv);
@@ -78,6 +93,9 @@ int main(int argc, char** argv) {
     if (*import_jsonl) return CmdImportJsonl(site_dir, file);
     if (*reindex) return CmdReindex(site_dir);
     if (*export_jsonl) return CmdExportJsonl(site_dir, out);
+    if (*import_wordpress) return CmdImportWordpress(site_dir, file, dry_run);
+    if (*import_ninjs) return CmdImportNinjs(site_dir, file);
+    if (*export_ninjs) return CmdExportNinjs(site_dir, out);
   } catch (const std::exception& e) {
     return ReportError(std::string("unexpected error: ") + e.what());
   }

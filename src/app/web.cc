@@ -4,6 +4,7 @@
 
 #include "base/fs.h"
 #include "http/conditional.h"
+#include "http/http_date.h"
 #include "site/metadata.h"
 
 namespace dateline {
@@ -55,15 +56,6 @@ http::Response Web::Handle(const http::Request& req) {
     return r;
   }
   std::string_view path = req.path;
-  if (path.rfind("/assets/", 0) == 0) {
-    const Asset* asset = theme_.FindAsset(path);
-    if (asset == nullptr) return PageResponse(site_.NotFound());
-    http::Response r;
-    r.content_type = asset->content_type;
-    r.body = asset->body;
-    r.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
-    return r;
-  }
   if (path.rfind("/media/", 0) == 0) return Media(path.substr(7));
   if (path == "/search/" || path == "/search") {
     http::Response r = PageResponse(site_.SearchPage(SearchParamsOf(req)));
@@ -80,10 +72,84 @@ http::Response Web::Handle(const http::Request& req) {
     r.headers.emplace_back("Cache-Control", "public, max-age=60");
     return r;
   }
-  if (auto file = syndication_.Serve(path)) return SyndicationResponse(req, std::move(*file));
-  http::Response r = PageResponse(site_.Resolve(path));
-  http::ApplyConditionalGet(req, r, std::nullopt);
-  return r;
+  // WordPress's plain links ("/?p=123", "/?page_id=7"), kept by imports
+  // in the redirects table, answer with their 301.
+  if (path == "/") {
+    for (const char* key : {"p", "page_id"}) {
+      std::string id = req.QueryParam(key);
+      if (id.empty()) continue;
+      if (auto to = site_.store().GetRedirect("/?" + std::string(key) + "=" + id)) {
+        return http::Response::Redirect(301, *to);
+      }
+    }
+  }
+  // Everything else depends only on the path: served from the render cache.
+  if (cache_ == nullptr) {
+    http::ResponseCache::Rendered r = Render(path);
+    std::optional<Seconds> last_modified;
+    for (const auto& [name, value] : r.response.headers) {
+      if (name == "Last-Modified") last_modified = http::ParseHttpDate(value);
+    }
+    http::ApplyConditionalGet(req, r.response, last_modified);
+    return r.response;
+  }
+  return cache_->Serve(req, std::string(path), [&] { return Render(path); });
+}
+
+namespace {
+
+// Every article id a view model shows ("id" fields of its story items).
+void CollectIds(const nlohmann::json& j, std::vector<std::string>& tags) {
+  if (j.is_object()) {
+    auto id = j.find("id");
+    if (id != j.end() && id->is_number_integer() && j.contains("url")) {
+      tags.push_back("a:" + std::to_string(id->get<std::int64_t>()));
+    }
+    for (const auto& [key, value] : j.items()) CollectIds(value, tags);
+  } else if (j.is_array()) {
+    for (const auto& v : j) CollectIds(v, tags);
+  }
+}
+
+}  // namespace
+
+http::ResponseCache::Rendered Web::Render(std::string_view path) {
+  http::ResponseCache::Rendered out;
+  if (path.rfind("/assets/", 0) == 0) {
+    const Asset* asset = theme_.FindAsset(path);
+    if (asset == nullptr) {
+      out.response = PageResponse(site_.NotFound());
+      return out;
+    }
+    out.response.content_type = asset->content_type;
+    out.response.body = asset->body;
+    out.response.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+    out.cacheable = true;
+    out.tags = {"static"};
+    return out;
+  }
+  if (auto file = syndication_.Serve(path)) {
+    if (file->status == 404) {
+      out.response = PageResponse(site_.NotFound());
+      return out;
+    }
+    out.response.content_type = std::string(FindFormat(file->format).media_type);
+    out.response.body = std::move(file->body);
+    out.response.headers.emplace_back("Cache-Control", kPageCacheControl);
+    out.response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    if (file->last_modified) {
+      out.response.headers.emplace_back("Last-Modified", http::FormatHttpDate(*file->last_modified));
+    }
+    out.cacheable = true;
+    out.tags = {"list", "feeds"};
+    return out;
+  }
+  Page page = site_.Resolve(path);
+  out.response = PageResponse(page);
+  out.cacheable = page.status == 200;
+  out.tags = {"list"};
+  CollectIds(page.model, out.tags);
+  return out;
 }
 
 http::Response Web::Media(std::string_view rel) {
@@ -116,7 +182,7 @@ http::Response Web::PageResponse(const Page& page) {
   http::Response r;
   r.status = page.status;
   r.body = std::move(*html);
-  r.headers.emplace_back("Cache-Control", page.status == 200 ? "public, max-age=60" : "no-store");
+  r.headers.emplace_back("Cache-Control", page.status == 200 ? kPageCacheControl : "no-store");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   return r;
 }
@@ -127,15 +193,5 @@ std::string Web::LogoUrl(const SiteSettings& settings, const Theme& theme) {
   return settings.base_url + logo;
 }
 
-http::Response Web::SyndicationResponse(const http::Request& req, SyndicationFile file) {
-  if (file.status == 404) return PageResponse(site_.NotFound());
-  http::Response r;
-  r.content_type = std::string(FindFormat(file.format).media_type);
-  r.body = std::move(file.body);
-  r.headers.emplace_back("Cache-Control", "public, max-age=60");
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  http::ApplyConditionalGet(req, r, file.last_modified);
-  return r;
-}
 
 }  // namespace dateline

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "http/message.h"
+#include "http/response_cache.h"
 #include "render/renderer.h"
 #include "render/theme.h"
 #include "site/site.h"
@@ -18,8 +19,11 @@ namespace dateline {
 
 class Web {
  public:
-  Web(Site& site, const Theme& theme, std::filesystem::path media_dir)
-      : site_(site),
+  // `cache` may be null (no render cache: every request renders).
+  Web(Site& site, const Theme& theme, std::filesystem::path media_dir,
+      http::ResponseCache* cache = nullptr)
+      : cache_(cache),
+        site_(site),
         theme_(theme),
         renderer_(theme),
         media_dir_(std::move(media_dir)),
@@ -32,11 +36,18 @@ class Web {
 
   http::Response Handle(const http::Request& req);
 
+  // Pages and feeds: fresh for a minute in browsers and CDNs, then served
+  // stale for a little while the CDN fetches the new copy.
+  static constexpr const char* kPageCacheControl =
+      "public, max-age=60, s-maxage=60, stale-while-revalidate=30";
+
  private:
+  // What a path (other than media and search) answers, for the cache.
+  http::ResponseCache::Rendered Render(std::string_view path);
   http::Response Media(std::string_view path);
   http::Response PageResponse(const Page& page);
-  http::Response SyndicationResponse(const http::Request& req, SyndicationFile file);
 
+  http::ResponseCache* cache_;
   Site& site_;
   const Theme& theme_;
   Renderer renderer_;

@@ -59,7 +59,8 @@ json Site::Time(Seconds t) const {
 }
 
 json Site::Item(const Article& a) {
-  json item = {{"headline", a.headline},
+  json item = {{"id", a.id},
+               {"headline", a.headline},
                {"url", Url(a)},
                {"excerpt", Excerpt(a)},
                {"dateline", a.dateline},
@@ -135,6 +136,7 @@ Page Site::Resolve(std::string_view path) {
     if (a && IsVisible(*a, clock_.Now())) return ArticlePage(*a, path);
     if (!a && !a.error().IsNotFound()) throw std::runtime_error(a.error().ToString());
   }
+  if (auto page = StaticPageAt(path)) return std::move(*page);
   if (auto to = store_.GetRedirect(path)) return RedirectTo(*to);
 
   std::vector<std::string_view> seg = Segments(path);
@@ -223,6 +225,26 @@ Page Site::Resolve(std::string_view path) {
     return ListPage("archive", q, {{"title", title}}, base, page);
   }
   return NotFound();
+}
+
+// Static pages (imported WordPress pages): served at their stored path,
+// after stories (a story's permalink wins) and before redirects. Only a
+// published page exists for readers; the "page" template shows it.
+std::optional<Page> Site::StaticPageAt(std::string_view path) {
+  if (path.size() < 3 || path.back() != '/') return std::nullopt;
+  auto sp = store_.GetPageByPath(path);
+  if (!sp) {
+    if (!sp.error().IsNotFound()) throw std::runtime_error(sp.error().ToString());
+    return std::nullopt;
+  }
+  if (sp->status != PublishState::kPublished) return std::nullopt;
+  Page p;
+  p.template_name = "page";
+  std::string body = RenderBody(sp->body, sp->body_format, {settings_.iframe_hosts});
+  p.model = Chrome(sp->title, MakeExcerpt(body, 30), sp->path, "");
+  p.model["static_page"] = {{"title", sp->title}, {"body_html", body}};
+  if (sp->updated_at) p.model["static_page"]["updated"] = Time(*sp->updated_at);
+  return p;
 }
 
 Page Site::ListPage(std::string_view kind, const ArticleQuery& query, json header,

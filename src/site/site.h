@@ -1,7 +1,7 @@
 // Site: decides what page a reader's path is and gathers its data.
 //
 // Resolve() maps a path to a page kind (article, home, section, tag,
-// author, date archive, 404, or a redirect) and builds the page's view
+// author, date archive, static page, 404, or a redirect) and builds the page's view
 // model: plain JSON data that a theme template turns into HTML. It never
 // formats HTML itself (article bodies come from the text layer already
 // sanitized). Only what readers may see at the clock's current time is
@@ -73,6 +73,8 @@ class Site {
   Page ListPage(std::string_view kind, const ArticleQuery& q, nlohmann::json header,
                 std::string base_path, int page);
   Page RedirectTo(std::string location);
+  // A published static page (a WordPress page) at exactly this path.
+  std::optional<Page> StaticPageAt(std::string_view path);
 
   nlohmann::json Chrome(std::string_view title, std::string_view description,
                         std::string_view path, std::string_view current_section);

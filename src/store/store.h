@@ -1,5 +1,5 @@
 // Store: the interface to the site's truth (articles, sections, tags,
-// authors, redirects and the change log).
+// authors, static pages, redirects, external ids and the change log).
 //
 // Every write appends to the change log in the same transaction, so caches
 // and indexes can follow it by sequence number. Backends (SQLite now,
@@ -23,6 +23,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "core/article.h"
+#include "core/static_page.h"
 
 namespace dateline {
 
@@ -42,7 +43,7 @@ struct ArticleQuery {
 
 struct ChangeLogEntry {
   std::int64_t seq = 0;
-  std::string entity;  // "article", "section", "tag", "author", "redirect"
+  std::string entity;  // "article", "section", "tag", "author", "redirect", "page"
   std::int64_t entity_id = 0;
   std::string op;  // "insert", "update", "delete"
   Seconds at = 0;
@@ -51,6 +52,18 @@ struct ChangeLogEntry {
 struct Redirect {
   std::string from_path;
   std::string to_path;
+};
+
+// An id some other system gave a thing we hold, so a re-import finds it:
+// ("wordpress", "post:https://old.example/#123") or ("ninjs", "urn:...").
+// `version` is the importer's own marker of what it last wrote (a content
+// fingerprint, a versionCreated time); the store only keeps it.
+struct ExternalId {
+  std::string system;
+  std::string key;
+  std::string entity;  // "article" or "page"
+  std::int64_t entity_id = 0;
+  std::string version;
 };
 
 // Turns a display name into a URL slug; the store uses it for tags and
@@ -100,6 +113,18 @@ class Store {
   virtual Result<std::vector<std::int64_t>> GetRelated(std::int64_t article_id) = 0;
   // The articles whose Related News list holds `related_id` (at most 100).
   virtual Result<std::vector<std::int64_t>> ListRelatedTo(std::int64_t related_id) = 0;
+
+  // Static pages, served at their path. SavePage inserts (id == 0) or
+  // updates; InvalidArgument for a bad path, an empty title or a path used
+  // by another page. GetPageByPath finds any status; readers check it.
+  virtual Status SavePage(StaticPage& p) = 0;
+  virtual Result<StaticPage> GetPage(std::int64_t id) = 0;
+  virtual Result<StaticPage> GetPageByPath(std::string_view path) = 0;
+  virtual Result<std::vector<StaticPage>> AllPages() = 0;  // by id
+
+  // External ids (see ExternalId): insert or replace by (system, key).
+  virtual Status PutExternalId(const ExternalId& x) = 0;
+  virtual Result<ExternalId> GetExternalId(std::string_view system, std::string_view key) = 0;
 
   virtual Status PutRedirect(const Redirect& r) = 0;
   virtual Result<std::string> GetRedirect(std::string_view from_path) = 0;

@@ -293,5 +293,72 @@ TEST(RelatedNews, PinsFirstThenStoriesAboutTheSameThing) {
   EXPECT_EQ(dl[0], "/2026/10/08/rain-ends-drought/");
 }
 
+TEST(RenderCache, EditsAndNewStoriesShowWithinASecondOrSo) {
+  SearchSite site;
+  auto server = site.Serve();
+  const std::string page = "/2026/10/05/tram-fares-rise/";
+  HttpResult first = HttpGet(server->port(), page);
+  ASSERT_EQ(first.status, 200);
+  HttpResult second = HttpGet(server->port(), page);  // now from the cache
+  EXPECT_EQ(second.body, first.body);
+  EXPECT_EQ(second.Header("etag"), first.Header("etag"));
+  // An edit re-renders the story's page...
+  ASSERT_EQ(site.Import(Story("tram-fares-rise", "Tram fares to rise by a tenth",
+                              "Fares on the city tram network will rise by a tenth next year.",
+                              "politics", "2026-10-05T09:00:00Z", "published",
+                              {{"tags", {"Transport"}}})),
+            0);
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return HttpGet(server->port(), page).body.find("Tram fares to rise by a tenth") !=
+               std::string::npos;
+      },
+      2.0));
+  // ...and the lists that show it.
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return HttpGet(server->port(), "/category/politics/").body.find("by a tenth") !=
+               std::string::npos;
+      },
+      2.0));
+  // A new story reaches the home page.
+  ASSERT_EQ(site.Import(Story("night-trams", "Night trams start on Friday",
+                              "Trams will run all night at weekends.", "politics",
+                              "2026-10-12T09:00:00Z")),
+            0);
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return HttpGet(server->port(), "/").body.find("Night trams start on Friday") !=
+               std::string::npos;
+      },
+      2.0));
+}
+
+TEST(RenderCache, CompressedVariantsConditionalGetAndHead) {
+  SearchSite site;
+  auto server = site.Serve();
+  const std::string page = "/2026/10/01/tram-line-approved/";
+  HttpResult plain = HttpGet(server->port(), page);
+  HttpResult gz = HttpRequest(server->port(), "GET", page, {{"Accept-Encoding", "gzip"}});
+  HttpResult br = HttpRequest(server->port(), "GET", page, {{"Accept-Encoding", "br, gzip"}});
+  EXPECT_EQ(gz.Header("content-encoding"), "gzip");
+  EXPECT_EQ(br.Header("content-encoding"), "br");
+  EXPECT_EQ(plain.Header("content-encoding"), "");
+  EXPECT_EQ(gz.Header("vary"), "Accept-Encoding");
+  EXPECT_LT(br.body.size(), plain.body.size() / 2);
+  EXPECT_NE(plain.Header("cache-control").find("s-maxage="), std::string::npos);
+  EXPECT_NE(plain.Header("cache-control").find("stale-while-revalidate="), std::string::npos);
+  HttpResult again = HttpRequest(server->port(), "GET", page,
+                                 {{"If-None-Match", plain.Header("etag")}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  HttpResult head = HttpRequest(server->port(), "HEAD", page);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("content-length"), std::to_string(plain.body.size()));
+  HttpResult feed = HttpRequest(server->port(), "GET", "/feed/", {{"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(feed.status, 200);
+  EXPECT_EQ(feed.Header("content-encoding"), "gzip");
+}
+
 }  // namespace
 }  // namespace dateline::testing

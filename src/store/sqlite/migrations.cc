@@ -95,6 +95,32 @@ CREATE TABLE related_news (
 ) WITHOUT ROWID;
 CREATE INDEX related_news_by_related ON related_news (related_id);
 )sql",
+      // 4: static pages served at their path (WordPress pages), and ids other
+      // systems gave our content (WordPress post ids and GUIDs, ninjs URIs),
+      // so a re-import updates instead of duplicating.
+      R"sql(
+CREATE TABLE pages (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL CHECK (title <> ''),
+  body TEXT NOT NULL,
+  body_format TEXT NOT NULL CHECK (body_format IN ('markdown', 'html')),
+  status TEXT NOT NULL CHECK (status IN ('draft', 'review', 'scheduled', 'published')),
+  published_at INTEGER,
+  updated_at INTEGER,
+  created_at INTEGER NOT NULL,
+  modified_at INTEGER NOT NULL
+);
+CREATE TABLE external_ids (
+  system TEXT NOT NULL,
+  key TEXT NOT NULL,
+  entity TEXT NOT NULL CHECK (entity IN ('article', 'page')),
+  entity_id INTEGER NOT NULL,
+  version TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (system, key)
+) WITHOUT ROWID;
+CREATE INDEX external_ids_by_entity ON external_ids (entity, entity_id);
+)sql",
   };
   return kMigrations;
 }

@@ -17,6 +17,10 @@ using sqlite::Stmt;
   "a.status, a.published_at, a.updated_at, a.language, a.lead_image_url, a.lead_image_alt, "    \
   "a.lead_image_caption, a.lead_image_credit, a.featured, a.created_at, a.modified_at "
 
+#define DL_PAGE_COLUMNS                                                                   \
+  "id, path, title, body, body_format, status, published_at, updated_at, created_at, " \
+  "modified_at"
+
 #define DL_VISIBLE(now) "a.status IN ('published', 'scheduled') AND a.published_at <= " now
 
 // One WHERE clause serves listings and counts; empty parameters match all.
@@ -359,6 +363,101 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // --- Static pages and external ids (schema version 4) ---
+
+  Status SavePage(StaticPage& p) override {
+    std::lock_guard lock(mu_);
+    if (!IsValidPagePath(p.path)) {
+      return Status::InvalidArgument("page path \"" + p.path + "\": must start and end with '/'");
+    }
+    if (p.title.empty()) return Status::InvalidArgument("page title: required");
+    return InTx([&]() -> Status {
+      Seconds now = options_.clock->Now();
+      bool insert = p.id == 0;
+      if (insert) p.created_at = now;
+      p.modified_at = now;
+      auto st = insert ? db_.Prepare(
+                             "INSERT INTO pages (path, title, body, body_format, status, "
+                             "published_at, updated_at, created_at, modified_at) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+                       : db_.Prepare(
+                             "UPDATE pages SET path = ?1, title = ?2, body = ?3, body_format = ?4, "
+                             "status = ?5, published_at = ?6, updated_at = ?7, modified_at = ?9 "
+                             "WHERE id = ?10");
+      if (!st) return st.error();
+      st->Bind(1, p.path).Bind(2, p.title).Bind(3, p.body).Bind(4, BodyFormatName(p.body_format));
+      st->Bind(5, PublishStateName(p.status)).Bind(6, p.published_at).Bind(7, p.updated_at);
+      st->Bind(9, now);
+      if (insert) st->Bind(8, p.created_at);
+      else st->Bind(10, p.id);
+      Status s = st->Run();
+      if (s.IsConflict()) {
+        return Status::InvalidArgument("page path \"" + p.path + "\": already used by another page");
+      }
+      DL_RETURN_IF_ERROR(s);
+      if (insert) {
+        p.id = db_.LastInsertId();
+      } else if (db_.Changes() == 0) {
+        return Status::NotFound("page " + std::to_string(p.id));
+      }
+      return LogChange("page", p.id, insert ? "insert" : "update");
+    });
+  }
+
+  Result<StaticPage> GetPage(std::int64_t id) override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare("SELECT " DL_PAGE_COLUMNS " FROM pages WHERE id = ?1");
+    if (!st) return Fail(st.error());
+    st->Bind(1, id);
+    if (st->Step()) return ReadPage(*st);
+    if (!st->status().ok()) return Fail(st->status());
+    return Fail(Status::NotFound("page " + std::to_string(id)));
+  }
+
+  Result<StaticPage> GetPageByPath(std::string_view path) override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare("SELECT " DL_PAGE_COLUMNS " FROM pages WHERE path = ?1");
+    if (!st) return Fail(st.error());
+    st->Bind(1, path);
+    if (st->Step()) return ReadPage(*st);
+    if (!st->status().ok()) return Fail(st->status());
+    return Fail(Status::NotFound("page \"" + std::string(path) + "\""));
+  }
+
+  Result<std::vector<StaticPage>> AllPages() override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare("SELECT " DL_PAGE_COLUMNS " FROM pages ORDER BY id");
+    if (!st) return Fail(st.error());
+    std::vector<StaticPage> out;
+    while (st->Step()) out.push_back(ReadPage(*st));
+    if (!st->status().ok()) return Fail(st->status());
+    return out;
+  }
+
+  Status PutExternalId(const ExternalId& x) override {
+    std::lock_guard lock(mu_);
+    if (x.system.empty() || x.key.empty()) return Status::InvalidArgument("external id: empty");
+    auto st = db_.Prepare(
+        "INSERT INTO external_ids (system, key, entity, entity_id, version) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (system, key) DO UPDATE SET "
+        "entity = ?3, entity_id = ?4, version = ?5");
+    if (!st) return st.error();
+    return st->Bind(1, x.system).Bind(2, x.key).Bind(3, x.entity).Bind(4, x.entity_id)
+        .Bind(5, x.version).Run();
+  }
+
+  Result<ExternalId> GetExternalId(std::string_view system, std::string_view key) override {
+    std::lock_guard lock(mu_);
+    auto st = db_.Prepare(
+        "SELECT system, key, entity, entity_id, version FROM external_ids "
+        "WHERE system = ?1 AND key = ?2");
+    if (!st) return Fail(st.error());
+    st->Bind(1, system).Bind(2, key);
+    if (st->Step()) return ExternalId{st->Text(0), st->Text(1), st->Text(2), st->Int(3), st->Text(4)};
+    if (!st->status().ok()) return Fail(st->status());
+    return Fail(Status::NotFound("external id"));
+  }
+
   Status PutRedirect(const Redirect& r) override {
     std::lock_guard lock(mu_);
     if (r.from_path == r.to_path) return Status::InvalidArgument("redirect to itself");
@@ -443,6 +542,21 @@ class SqliteStore final : public Store {
     st.Bind(1, q.section_slug).Bind(2, q.tag_slug).Bind(3, q.author_slug);
     st.Bind(4, q.published_from).Bind(5, q.published_before).Bind(6, q.visible_at);
     st.Bind(7, std::int64_t{q.featured_only ? 1 : 0}).Bind(8, IdsJson(q.exclude_ids));
+  }
+
+  static StaticPage ReadPage(const Stmt& st) {
+    StaticPage p;
+    p.id = st.Int(0);
+    p.path = st.Text(1);
+    p.title = st.Text(2);
+    p.body = st.Text(3);
+    p.body_format = ParseBodyFormat(st.Text(4)).value_or(BodyFormat::kHtml);
+    p.status = ParsePublishState(st.Text(5)).value_or(PublishState::kDraft);
+    p.published_at = st.OptInt(6);
+    p.updated_at = st.OptInt(7);
+    p.created_at = st.Int(8);
+    p.modified_at = st.Int(9);
+    return p;
   }
 
   static Section ReadSection(const Stmt& st) {

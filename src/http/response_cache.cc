@@ -1,0 +1,295 @@
+#include "http/response_cache.h"
+
+#include <brotli/encode.h>
+#include <zlib.h>
+
+#include <condition_variable>
+
+#include "http/conditional.h"
+#include "http/http_date.h"
+
+namespace dateline::http {
+
+struct ResponseCache::Entry {
+  Response identity;
+  std::string gzip;
+  std::string brotli;
+  std::string etag;
+  std::optional<Seconds> last_modified;  // from the response's Last-Modified
+  std::vector<std::string> tags;
+  std::size_t bytes = 0;
+};
+
+// A key's place in the cache: a finished entry, or a render in flight that
+// other requests for the key wait on.
+struct ResponseCache::Slot {
+  std::shared_ptr<const Entry> entry;
+  bool rendering = false;
+  std::condition_variable done;
+  std::shared_ptr<const Entry> shared;  // what the in-flight render produced
+  std::list<std::string>::iterator lru;
+  bool in_lru = false;
+};
+
+namespace {
+
+bool Compressible(std::string_view content_type) {
+  return content_type.starts_with("text/") || content_type.find("xml") != std::string_view::npos ||
+         content_type.find("json") != std::string_view::npos ||
+         content_type.find("javascript") != std::string_view::npos ||
+         content_type.starts_with("image/svg");
+}
+
+// The q-value of `coding` in an Accept-Encoding list (-1 when absent).
+double QValue(std::string_view header, std::string_view coding) {
+  double star = -1;
+  std::size_t pos = 0;
+  while (pos <= header.size()) {
+    std::size_t end = header.find(',', pos);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view item = header.substr(pos, end - pos);
+    pos = end + 1;
+    std::size_t semi = item.find(';');
+    std::string_view name = item.substr(0, semi);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    double q = 1;
+    if (semi != std::string_view::npos) {
+      std::string_view params = item.substr(semi + 1);
+      std::size_t qpos = params.find("q=");
+      if (qpos != std::string_view::npos) q = std::atof(std::string(params.substr(qpos + 2)).c_str());
+    }
+    if (name.size() == coding.size() &&
+        std::equal(name.begin(), name.end(), coding.begin(),
+                   [](char a, char b) { return std::tolower(a) == b; })) {
+      return q;
+    }
+    if (name == "*") star = q;
+  }
+  return star;
+}
+
+}  // namespace
+
+AcceptedEncodings ParseAcceptEncoding(std::string_view header) {
+  return {QValue(header, "br") > 0, QValue(header, "gzip") > 0};
+}
+
+std::string GzipCompress(std::string_view data) {
+  z_stream zs{};
+  if (deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return rc == Z_STREAM_END ? out : std::string();
+}
+
+std::string BrotliCompress(std::string_view data) {
+  std::size_t size = BrotliEncoderMaxCompressedSize(data.size());
+  if (size == 0) size = data.size() + 1024;
+  std::string out(size, '\0');
+  if (!BrotliEncoderCompress(9, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, data.size(),
+                             reinterpret_cast<const uint8_t*>(data.data()), &size,
+                             reinterpret_cast<uint8_t*>(out.data()))) {
+    return {};
+  }
+  out.resize(size);
+  return out;
+}
+
+ResponseCache::ResponseCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+ResponseCache::~ResponseCache() = default;
+
+Response ResponseCache::Answer(const Request& req, const Entry& e) {
+  Response r = e.identity;
+  r.headers.emplace_back("ETag", e.etag);
+  if (!e.gzip.empty() || !e.brotli.empty()) r.headers.emplace_back("Vary", "Accept-Encoding");
+  const std::string* inm = req.Header("if-none-match");
+  bool not_modified = inm != nullptr && EtagMatches(*inm, e.etag);
+  if (inm == nullptr && e.last_modified) {
+    const std::string* ims = req.Header("if-modified-since");
+    std::optional<Seconds> since = ims ? ParseHttpDate(*ims) : std::nullopt;
+    not_modified = since && *since >= *e.last_modified;
+  }
+  if (not_modified) {
+    r.status = 304;
+    r.body.clear();
+    return r;
+  }
+  const std::string* ae = req.Header("accept-encoding");
+  AcceptedEncodings accepted = ParseAcceptEncoding(ae ? *ae : "");
+  if (accepted.br && !e.brotli.empty()) {
+    r.body = e.brotli;
+    r.headers.emplace_back("Content-Encoding", "br");
+  } else if (accepted.gzip && !e.gzip.empty()) {
+    r.body = e.gzip;
+    r.headers.emplace_back("Content-Encoding", "gzip");
+  }
+  return r;
+}
+
+Response ResponseCache::Serve(const Request& req, const std::string& key, const RenderFn& render) {
+  std::shared_ptr<Slot> slot;
+  std::uint64_t generation;
+  {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      auto it = slots_.find(key);
+      if (it == slots_.end()) {
+        slot = std::make_shared<Slot>();
+        slots_[key] = slot;
+        break;
+      }
+      slot = it->second;
+      if (slot->entry) {
+        ++stats_.hits;
+        if (slot->in_lru) lru_.splice(lru_.begin(), lru_, slot->lru);
+        std::shared_ptr<const Entry> e = slot->entry;
+        lock.unlock();
+        return Answer(req, *e);
+      }
+      if (!slot->rendering) break;
+      // Someone renders this key right now: wait and share the result.
+      ++stats_.waits;
+      slot->done.wait(lock, [&] { return !slot->rendering; });
+      if (slot->shared) {
+        std::shared_ptr<const Entry> e = slot->shared;
+        lock.unlock();
+        return Answer(req, *e);
+      }
+      // That render was not cacheable: look again (and render if need be).
+    }
+    ++stats_.misses;
+    slot->rendering = true;
+    slot->shared.reset();
+    generation = generation_;
+  }
+
+  Rendered rendered;
+  try {
+    rendered = render();
+  } catch (...) {
+    std::lock_guard lock(mu_);
+    slot->rendering = false;
+    EraseIfEmpty(key, slot);
+    slot->done.notify_all();
+    throw;
+  }
+  if (!rendered.cacheable || rendered.response.status != 200) {
+    std::lock_guard lock(mu_);
+    slot->rendering = false;
+    EraseIfEmpty(key, slot);
+    slot->done.notify_all();
+    return rendered.response;  // waiters look again and render for themselves
+  }
+  auto e = std::make_shared<Entry>();
+  e->identity = std::move(rendered.response);
+  e->etag = StrongEtag(e->identity.body);
+  for (const auto& [name, value] : e->identity.headers) {
+    if (name == "Last-Modified") e->last_modified = ParseHttpDate(value);
+  }
+  e->tags = std::move(rendered.tags);
+  if (Compressible(e->identity.content_type) && e->identity.body.size() >= 256) {
+    e->gzip = GzipCompress(e->identity.body);
+    e->brotli = BrotliCompress(e->identity.body);
+  }
+  e->bytes = key.size() + e->identity.body.size() + e->gzip.size() + e->brotli.size() + 256;
+  {
+    std::lock_guard lock(mu_);
+    slot->rendering = false;
+    slot->shared = e;
+    // Keep it only if nothing was invalidated while it rendered.
+    if (generation == generation_) {
+      slot->entry = e;
+      stats_.bytes += e->bytes;
+      if (!slot->in_lru) {
+        lru_.push_front(key);
+        slot->lru = lru_.begin();
+        slot->in_lru = true;
+      }
+      Evict();
+    } else {
+      EraseIfEmpty(key, slot);
+    }
+    slot->done.notify_all();
+  }
+  return Answer(req, *e);
+}
+
+void ResponseCache::EraseIfEmpty(const std::string& key, const std::shared_ptr<Slot>& slot) {
+  auto it = slots_.find(key);
+  if (it != slots_.end() && it->second == slot && !slot->entry && !slot->rendering) {
+    slots_.erase(it);
+  }
+}
+
+void ResponseCache::Evict() {
+  while (stats_.bytes > max_bytes_ && !lru_.empty()) {
+    const std::string key = lru_.back();
+    lru_.pop_back();
+    auto it = slots_.find(key);
+    if (it == slots_.end()) continue;
+    if (it->second->entry) stats_.bytes -= it->second->entry->bytes;
+    it->second->entry.reset();
+    it->second->in_lru = false;
+    if (!it->second->rendering) slots_.erase(it);
+    ++stats_.evictions;
+  }
+}
+
+void ResponseCache::Invalidate(const std::vector<std::string>& tags) {
+  if (tags.empty()) return;
+  std::lock_guard lock(mu_);
+  ++generation_;
+  for (auto it = slots_.begin(); it != slots_.end();) {
+    Slot& s = *it->second;
+    bool drop = false;
+    if (s.entry) {
+      for (const std::string& t : s.entry->tags) {
+        for (const std::string& want : tags) drop |= t == want;
+      }
+    }
+    if (!drop) {
+      ++it;
+      continue;
+    }
+    stats_.bytes -= s.entry->bytes;
+    s.entry.reset();
+    if (s.in_lru) {
+      lru_.erase(s.lru);
+      s.in_lru = false;
+    }
+    if (s.rendering) {
+      ++it;
+    } else {
+      it = slots_.erase(it);
+    }
+  }
+}
+
+void ResponseCache::Clear() {
+  std::lock_guard lock(mu_);
+  ++generation_;
+  for (auto it = slots_.begin(); it != slots_.end();) {
+    if (it->second->entry) stats_.bytes -= it->second->entry->bytes;
+    it->second->entry.reset();
+    it->second->in_lru = false;
+    if (it->second->rendering) ++it;
+    else it = slots_.erase(it);
+  }
+  lru_.clear();
+}
+
+ResponseCache::Stats ResponseCache::stats() const {
+  std::lock_guard lock(mu_);
+  Stats s = stats_;
+  s.entries = lru_.size();
+  return s;
+}
+
+}  // namespace dateline::http

@@ -1,0 +1,406 @@
+#include "interop/ninjs.h"
+
+#include <istream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "base/escape.h"
+#include "text/markdown.h"
+#include "text/sanitize.h"
+#include "text/slug.h"
+
+namespace dateline {
+
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+constexpr std::string_view kSystem = "ninjs";
+constexpr std::string_view kSectionUri = "dateline:section/";
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+// "By A, B and C" -> {A, B, C}.
+std::vector<std::string> SplitByline(std::string by) {
+  if (by.rfind("By ", 0) == 0 || by.rfind("by ", 0) == 0) by = by.substr(3);
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i <= by.size()) {
+    std::size_t comma = by.find(", ", i);
+    std::size_t and_ = by.find(" and ", i);
+    std::size_t end = std::min(comma, and_);
+    std::string part = by.substr(i, end == std::string::npos ? std::string::npos : end - i);
+    std::size_t b = part.find_first_not_of(' ');
+    std::size_t e = part.find_last_not_of(' ');
+    if (b != std::string::npos) out.push_back(part.substr(b, e - b + 1));
+    if (end == std::string::npos) break;
+    i = end + (end == comma ? 2 : 5);
+  }
+  return out;
+}
+
+const json* Field(const json& obj, std::initializer_list<const char*> names) {
+  for (const char* n : names) {
+    auto it = obj.find(n);
+    if (it != obj.end() && !it->is_null()) return &*it;
+  }
+  return nullptr;
+}
+
+std::string Str(const json* v) { return v != nullptr && v->is_string() ? v->get<std::string>() : ""; }
+
+// The value of the entry with `role` in an array of {role, value}, else of the first.
+std::string ByRole(const json* arr, std::string_view role, bool first_if_none) {
+  if (arr == nullptr || !arr->is_array()) return "";
+  for (const json& e : *arr) {
+    if (e.is_object() && e.value("role", "") == role) return Str(Field(e, {"value"}));
+  }
+  if (first_if_none && !arr->empty() && (*arr)[0].is_object() && !(*arr)[0].contains("role")) {
+    return Str(Field((*arr)[0], {"value"}));
+  }
+  if (first_if_none && !arr->empty() && (*arr)[0].is_object()) {
+    return Str(Field((*arr)[0], {"value"}));
+  }
+  return "";
+}
+
+std::string TextToHtml(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t end = text.find("\n\n", i);
+    std::string_view para = text.substr(i, end == std::string_view::npos ? text.npos : end - i);
+    if (para.find_first_not_of(" \n\t") != std::string_view::npos) {
+      out += "<p>" + EscapeHtml(para) + "</p>\n";
+    }
+    if (end == std::string_view::npos) break;
+    i = end + 2;
+  }
+  return out;
+}
+
+// A rendition's href from an object keyed by name or an array of renditions.
+std::string RenditionHref(const json& r) {
+  auto href = [](const json& x) { return x.is_object() ? Str(Field(x, {"href"})) : ""; };
+  if (r.is_object()) {
+    for (const char* name : {"original", "baseImage", "viewImage"}) {
+      if (auto it = r.find(name); it != r.end() && !href(*it).empty()) return href(*it);
+    }
+    for (const auto& [k, v] : r.items()) {
+      if (!href(v).empty()) return href(v);
+    }
+  } else if (r.is_array()) {
+    for (const char* name : {"original", "baseImage", "viewImage"}) {
+      for (const json& x : r) {
+        if (x.is_object() && x.value("name", "") == name && !href(x).empty()) return href(x);
+      }
+    }
+    for (const json& x : r) {
+      std::string type = x.is_object() ? Str(Field(x, {"contentType", "contenttype", "mimetype"})) : "";
+      if (!href(x).empty() && (type.empty() || type.rfind("image/", 0) == 0)) return href(x);
+    }
+  }
+  return "";
+}
+
+std::optional<LeadImage> Image(const json& item) {
+  const json* media = nullptr;
+  if (auto a = item.find("associations"); a != item.end() && a->is_object()) {
+    for (const char* name : {"featuremedia", "featureimage"}) {
+      if (auto f = a->find(name); f != a->end() && f->is_object()) media = &*f;
+    }
+  }
+  LeadImage img;
+  if (media != nullptr) {
+    if (const json* r = Field(*media, {"renditions"})) img.url = RenditionHref(*r);
+    const json* d = Field(*media, {"descriptions"});
+    img.caption = ByRole(d, "caption", false);
+    img.alt = ByRole(d, "alt", false);
+    if (img.caption.empty()) img.caption = Str(Field(*media, {"description_text"}));
+    if (img.alt.empty()) img.alt = Str(Field(*media, {"alt_text", "altText"}));
+    img.credit = Str(Field(*media, {"by", "byline", "creditline"}));
+  } else if (const json* r = Field(item, {"renditions"})) {
+    img.url = RenditionHref(*r);
+  }
+  if (img.url.empty()) return std::nullopt;
+  return img;
+}
+
+struct Problems {
+  std::vector<std::string> items;
+  void Add(std::string_view field, std::string_view reason) {
+    items.push_back("field \"" + std::string(field) + "\": " + std::string(reason));
+  }
+};
+
+std::optional<Seconds> Time(const json& obj, std::initializer_list<const char*> names,
+                            Problems& err) {
+  const json* v = Field(obj, names);
+  if (v == nullptr) return std::nullopt;
+  auto t = ParseRfc3339(Str(v));
+  if (!t) {
+    err.Add(*names.begin(), t.error().message());
+    return std::nullopt;
+  }
+  return *t;
+}
+
+struct Mapped {
+  Article article;
+  std::string section_name;
+  std::string uri;
+  std::optional<Seconds> version;
+};
+
+Mapped ToArticle(const json& obj, const NinjsImportOptions& options, Problems& err) {
+  Mapped m;
+  Article& a = m.article;
+  m.uri = Str(Field(obj, {"uri"}));
+  if (m.uri.empty()) err.Add("uri", "required");
+  const json* headlines = Field(obj, {"headlines"});
+  a.headline = ByRole(headlines, "main", true);
+  if (a.headline.empty()) a.headline = Str(Field(obj, {"headline"}));
+  if (a.headline.empty()) err.Add("headline", "required (headlines or headline)");
+  a.dek = ByRole(headlines, "subhead", false);
+  std::string html;
+  if (const json* bodies = Field(obj, {"bodies"}); bodies != nullptr && bodies->is_array()) {
+    for (const json& b : *bodies) {
+      if (!b.is_object()) continue;
+      std::string type = Str(Field(b, {"contentType", "contenttype"}));
+      std::string value = Str(Field(b, {"value"}));
+      if (type == "text/html" && html.empty()) html = value;
+    }
+    if (html.empty()) {
+      for (const json& b : *bodies) {
+        if (b.is_object() && !Str(Field(b, {"value"})).empty()) {
+          html = TextToHtml(Str(Field(b, {"value"})));
+          break;
+        }
+      }
+    }
+  }
+  if (html.empty()) html = Str(Field(obj, {"body_html"}));
+  if (html.empty()) html = TextToHtml(Str(Field(obj, {"body_text"})));
+  a.body = SanitizeHtml(html, SanitizeOptions{options.site.iframe_hosts});
+  if (a.body.empty()) err.Add("bodies", "required (bodies, body_html or body_text)");
+  a.body_format = BodyFormat::kHtml;
+  a.excerpt = ByRole(Field(obj, {"descriptions"}), "summary", false);
+  if (a.excerpt.empty()) a.excerpt = Str(Field(obj, {"description_text"}));
+  if (const json* people = Field(obj, {"people"}); people != nullptr && people->is_array()) {
+    for (const json& p : *people) {
+      if (p.is_object() && p.value("rel", "") == "author" && !Str(Field(p, {"name"})).empty()) {
+        a.authors.push_back(Str(Field(p, {"name"})));
+      }
+    }
+  }
+  if (a.authors.empty()) a.authors = SplitByline(Str(Field(obj, {"by", "byline"})));
+  if (const json* subjects = Field(obj, {"subjects", "subject"}); subjects && subjects->is_array()) {
+    for (const json& s : *subjects) {
+      if (!s.is_object()) continue;
+      std::string name = Str(Field(s, {"name"}));
+      std::string uri = Str(Field(s, {"uri"}));
+      if (uri.rfind(kSectionUri, 0) == 0 || s.value("rel", "") == "section") {
+        std::string slug = uri.rfind(kSectionUri, 0) == 0 ? uri.substr(kSectionUri.size())
+                                                           : Slugify(name);
+        if (a.section.empty() && IsValidSlug(slug)) {
+          a.section = slug;
+          m.section_name = name;
+          continue;
+        }
+      }
+      if (!name.empty() && IsValidSlug(Slugify(name))) a.tags.push_back(name);
+    }
+  }
+  a.dateline = Str(Field(obj, {"located"}));
+  if (a.dateline.empty()) {
+    if (const json* place = Field(obj, {"place", "places"}); place && place->is_array() && !place->empty()) {
+      if ((*place)[0].is_object()) a.dateline = Str(Field((*place)[0], {"name"}));
+    }
+  }
+  a.language = Str(Field(obj, {"language"}));
+  if (a.language.empty()) a.language = options.default_language;
+  a.lead_image = Image(obj);
+  std::optional<Seconds> first = Time(obj, {"firstCreated", "firstcreated"}, err);
+  m.version = Time(obj, {"versionCreated", "versioncreated"}, err);
+  a.published_at = first;
+  if (first && m.version && *m.version > *first) a.updated_at = m.version;
+  std::string status = Str(Field(obj, {"pubStatus", "pubstatus"}));
+  if (status.empty() || status == "usable") {
+    if (!a.published_at) a.published_at = m.version ? *m.version : options.now;
+    a.status = *a.published_at > options.now ? PublishState::kScheduled : PublishState::kPublished;
+  } else if (status == "withheld" || status == "canceled") {
+    a.status = PublishState::kDraft;
+  } else {
+    err.Add("pubStatus", "unknown \"" + status + "\" (expected usable, withheld or canceled)");
+  }
+  std::string slugline = Str(Field(obj, {"slugline"}));
+  if (!slugline.empty()) a.slug = Slugify(slugline);
+  return m;
+}
+
+}  // namespace
+
+Status ExportNinjs(Store& store, const NinjsExportOptions& options, std::ostream& out) {
+  auto all = store.AllArticles();
+  if (!all) return all.error();
+  const SiteSettings& site = options.site;
+  for (const Article& a : *all) {
+    ordered_json j;
+    j["uri"] = site.base_url + site.permalink.Build(a, site.zone);
+    j["type"] = "text";
+    j["slugline"] = a.slug;
+    if (!a.language.empty()) j["language"] = a.language;
+    if (a.published_at) j["firstCreated"] = FormatRfc3339(*a.published_at, site.zone);
+    Seconds version = a.updated_at ? *a.updated_at : a.published_at ? *a.published_at : a.modified_at;
+    j["versionCreated"] = FormatRfc3339(version, site.zone);
+    bool usable = a.status == PublishState::kPublished || a.status == PublishState::kScheduled;
+    j["pubStatus"] = usable ? "usable" : "withheld";
+    ordered_json headlines = ordered_json::array();
+    headlines.push_back({{"role", "main"}, {"value", a.headline}});
+    if (!a.dek.empty()) headlines.push_back({{"role", "subhead"}, {"value", a.dek}});
+    j["headlines"] = headlines;
+    j["bodies"] = ordered_json::array(
+        {{{"role", "main"},
+          {"contentType", "text/html"},
+          {"value", RenderBody(a.body, a.body_format, {site.iframe_hosts})}}});
+    if (!a.excerpt.empty()) {
+      j["descriptions"] = ordered_json::array(
+          {{{"role", "summary"}, {"contentType", "text/plain"}, {"value", a.excerpt}}});
+    }
+    if (!a.authors.empty()) {
+      j["by"] = JoinNames(a.authors);
+      ordered_json people = ordered_json::array();
+      for (const std::string& name : a.authors) people.push_back({{"name", name}, {"rel", "author"}});
+      j["people"] = people;
+    }
+    if (!a.dateline.empty()) j["located"] = a.dateline;
+    ordered_json subjects = ordered_json::array();
+    if (!a.section.empty()) {
+      auto sec = store.GetSection(a.section);
+      subjects.push_back({{"name", sec ? sec->name : a.section},
+                          {"uri", std::string(kSectionUri) + a.section},
+                          {"rel", "section"}});
+    }
+    for (const std::string& t : a.tags) subjects.push_back({{"name", t}});
+    if (!subjects.empty()) j["subjects"] = subjects;
+    if (a.lead_image) {
+      ordered_json media;
+      media["type"] = "picture";
+      media["renditions"] = ordered_json::array({{{"name", "original"}, {"href", a.lead_image->url}}});
+      ordered_json d = ordered_json::array();
+      if (!a.lead_image->caption.empty()) d.push_back({{"role", "caption"}, {"value", a.lead_image->caption}});
+      if (!a.lead_image->alt.empty()) d.push_back({{"role", "alt"}, {"value", a.lead_image->alt}});
+      if (!d.empty()) media["descriptions"] = d;
+      if (!a.lead_image->credit.empty()) media["by"] = a.lead_image->credit;
+      j["associations"] = {{"featuremedia", media}};
+    }
+    out << j.dump(-1, ' ', false, ordered_json::error_handler_t::replace) << '\n';
+  }
+  out.flush();
+  if (!out) return Status::IOError("cannot write the export");
+  return Status::Ok();
+}
+
+Result<NinjsImportReport> ImportNinjs(std::istream& in, Store& store,
+                                      const NinjsImportOptions& options) {
+  NinjsImportReport report;
+  std::vector<std::string> problems;
+  std::size_t total = 0;
+  auto problem = [&](int line, const std::string& what) {
+    ++total;
+    if (problems.size() < options.max_errors) {
+      problems.push_back("line " + std::to_string(line) + ": " + what);
+    }
+  };
+  Status tx = store.Transaction([&]() -> Status {
+    std::string text;
+    int line = 0;
+    while (std::getline(in, text)) {
+      ++line;
+      if (!text.empty() && text.back() == '\r') text.pop_back();
+      if (text.find_first_not_of(" \t") == std::string::npos) continue;
+      ++report.items;
+      json obj;
+      try {
+        obj = json::parse(text);
+      } catch (const json::parse_error& e) {
+        std::string what = e.what();
+        auto pos = what.find("parse error");
+        problem(line, "invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
+        continue;
+      }
+      if (!obj.is_object()) {
+        problem(line, "expected a JSON object");
+        continue;
+      }
+      Problems err;
+      Mapped m = ToArticle(obj, options, err);
+      if (!err.items.empty()) {
+        for (const std::string& e : err.items) problem(line, e);
+        continue;
+      }
+      if (total > 0) continue;  // keep validating, write nothing more
+      auto known = store.GetExternalId(kSystem, m.uri);
+      if (!known && !known.error().IsNotFound()) return known.error();
+      std::optional<Article> existing;
+      if (known) {
+        auto e = store.GetArticle(known->entity_id);
+        if (e) existing = std::move(*e);
+        else if (!e.error().IsNotFound()) return e.error();
+      }
+      std::string version = m.version ? std::to_string(*m.version) : "0";
+      Article& a = m.article;
+      if (existing) {
+        std::int64_t before = std::atoll(known->version.c_str());
+        if (!m.version || *m.version <= before) {
+          ++report.ignored;
+          continue;
+        }
+        a.id = existing->id;
+        a.slug = existing->slug;  // a correction keeps the story's URL
+        a.related_pins = existing->related_pins;
+        a.featured = existing->featured;
+      } else {
+        std::string base = IsValidSlug(a.slug) ? a.slug : Slugify(a.headline);
+        a.slug = UniqueSlug(base, [&](std::string_view s) {
+          return store.GetArticleBySlug(s).has_value();
+        });
+      }
+      if (!a.section.empty()) {
+        auto sec = store.EnsureSection(
+            a.section, m.section_name.empty() ? TitleCaseFromSlug(a.section) : m.section_name);
+        if (!sec) return sec.error();
+      }
+      Status s = store.SaveArticle(a);
+      if (!s.ok()) {
+        if (!s.IsInvalidArgument()) return s.WithContext("line " + std::to_string(line));
+        problem(line, s.message());
+        continue;
+      }
+      DL_RETURN_IF_ERROR(store.PutExternalId({std::string(kSystem), m.uri, "article", a.id, version}));
+      (existing ? report.updated : report.inserted)++;
+    }
+    if (in.bad()) return Status::IOError("read failed after line " + std::to_string(line));
+    if (total > 0) return Status::InvalidArgument("rolled back");
+    return Status::Ok();
+  });
+  if (total > 0) {
+    std::string msg = std::to_string(total) + " problem" + (total == 1 ? "" : "s") +
+                      " in the import; nothing was written";
+    for (const std::string& p : problems) msg += "\n  " + p;
+    if (total > problems.size()) msg += "\n  ... and " + std::to_string(total - problems.size()) + " more";
+    return Fail(Status::InvalidArgument(msg));
+  }
+  if (!tx.ok()) return Fail(tx);
+  return report;
+}
+
+}  // namespace dateline
