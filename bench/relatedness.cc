@@ -33,6 +33,7 @@ namespace {
 struct Story {
   std::string key;
   std::string label;
+  std::string title;
   std::int64_t id;
   Seconds published;
 };
@@ -85,6 +86,7 @@ int main(int argc, char** argv) {
     Story s;
     s.key = j["id"];
     s.label = j["category"];
+    s.title = j["title"];
     s.id = static_cast<std::int64_t>(stories.size()) + 1;
     s.published = year_start + static_cast<Seconds>(Hash(s.key) % (365ULL * 86400ULL));
     IndexDocument d;
@@ -169,7 +171,9 @@ int main(int argc, char** argv) {
   });
   RelatedOptions options;
   // Tuning knobs, for experiments: RELATED_EXPAND, RELATED_FEEDBACK,
-  // RELATED_CANDIDATES, RELATED_FRESHNESS (0/1), RELATED_FLOOR.
+  // RELATED_CANDIDATES, RELATED_FRESHNESS (0/1), RELATED_FLOOR, RELATED_TOPIC,
+  // RELATED_CENTROID_{DOCS,POWER,WEIGHT,ROUNDS}, RELATED_GRAPH, RELATED_XAPIAN,
+  // RELATED_MIN_DF, RELATED_LSA (weight), RELATED_LSA_DIMS; see RelatedOptions.
   if (const char* v = std::getenv("RELATED_EXPAND")) options.expand_terms = std::atoi(v);
   if (const char* v = std::getenv("RELATED_FEEDBACK")) options.feedback_docs = std::atoi(v);
   if (const char* v = std::getenv("RELATED_CANDIDATES")) options.candidates = std::atoi(v);
@@ -183,13 +187,28 @@ int main(int argc, char** argv) {
   if (const char* v = std::getenv("RELATED_GRAPH")) options.graph_weight = std::atof(v);
   if (const char* v = std::getenv("RELATED_XAPIAN")) options.xapian_weight = std::atof(v);
   if (const char* v = std::getenv("RELATED_MIN_DF")) options.min_df = std::atoi(v);
-  std::printf("options: expand %d, feedback %d, topic %.2f, candidates %d, freshness %s (floor %.2f)\n",
+  if (const char* v = std::getenv("RELATED_LSA_DIMS")) options.lsa_dims = std::atoi(v);
+  if (const char* v = std::getenv("RELATED_LSA")) options.lsa_weight = std::atof(v);
+  std::printf("options: expand %d, feedback %d, topic %.2f, candidates %d, freshness %s (floor %.2f),\n"
+              "         centroid %d docs (power %.1f, weight %.1f), lsa %d dims (weight %.1f)\n",
               options.expand_terms, options.feedback_docs, options.topic_weight,
-              options.candidates, options.freshness ? "on" : "off", options.freshness_floor);
+              options.candidates, options.freshness ? "on" : "off", options.freshness_floor,
+              options.centroid_docs, options.centroid_power, options.centroid_weight,
+              options.lsa_dims, options.lsa_weight);
+  // RELATED_DUMP=N prints the lists of the first N stories, with labels.
+  int dump = std::getenv("RELATED_DUMP") ? std::atoi(std::getenv("RELATED_DUMP")) : 0;
   Score ours = evaluate([&](const Story& s) {
     std::vector<std::int64_t> out;
     auto r = (*index)->Related(s.id, options);
     if (r) for (const auto& item : *r) out.push_back(item.id);
+    if (dump > 0 && s.id % 7 == 0) {
+      --dump;
+      std::printf("%s [%s]\n", s.title.c_str(), s.label.c_str());
+      for (auto o : out) {
+        const Story& t = stories[static_cast<std::size_t>(o - 1)];
+        std::printf("   %s %s [%s]\n", t.label == s.label ? " " : "X", t.title.c_str(), t.label.c_str());
+      }
+    }
     return out;
   });
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <random>
 #include <unordered_map>
 #include <nlohmann/json.hpp>
 
@@ -299,17 +300,161 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
   return out;
 }
 
-double SearchIndex::DocFreq(const std::string& term) {
-  double n = static_cast<double>(db_->get_doccount());
-  if (std::fabs(n - doc_freq_count_) > 0.01 * doc_freq_count_ || doc_freq_.size() > 4000000) {
-    doc_freq_.clear();
-    doc_freq_count_ = n;
+SearchIndex::TermInfo& SearchIndex::Term(const std::string& term) {
+  auto it = terms_.find(term);
+  if (it != terms_.end()) return it->second;
+  TermInfo info;
+  info.df = static_cast<double>(db_->get_termfreq(term));
+  auto row = lsa_rows_.find(term);
+  if (row != lsa_rows_.end()) info.lsa_row = row->second;
+  return terms_.emplace(term, info).first->second;
+}
+namespace {
+
+// Eigenvalues and vectors of a small symmetric matrix (cyclic Jacobi).
+// On return `a` holds the eigenvalues on its diagonal and `v` the
+// eigenvectors in its columns.
+void JacobiEigen(std::vector<std::vector<double>>& a, std::vector<std::vector<double>>& v) {
+  const std::size_t n = a.size();
+  v.assign(n, std::vector<double>(n, 0.0));
+  for (std::size_t i = 0; i < n; ++i) v[i][i] = 1;
+  for (int sweep = 0; sweep < 60; ++sweep) {
+    double off = 0;
+    for (std::size_t p = 0; p < n; ++p)
+      for (std::size_t q = p + 1; q < n; ++q) off += a[p][q] * a[p][q];
+    if (off < 1e-22) break;
+    for (std::size_t p = 0; p < n; ++p) {
+      for (std::size_t q = p + 1; q < n; ++q) {
+        if (std::fabs(a[p][q]) < 1e-300) continue;
+        double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
+        double t = (theta >= 0 ? 1.0 : -1.0) / (std::fabs(theta) + std::sqrt(theta * theta + 1));
+        double c = 1 / std::sqrt(t * t + 1), s = t * c;
+        for (std::size_t k = 0; k < n; ++k) {
+          double akp = a[k][p], akq = a[k][q];
+          a[k][p] = c * akp - s * akq;
+          a[k][q] = s * akp + c * akq;
+        }
+        for (std::size_t k = 0; k < n; ++k) {
+          double apk = a[p][k], aqk = a[q][k];
+          a[p][k] = c * apk - s * aqk;
+          a[q][k] = s * apk + c * aqk;
+        }
+        for (std::size_t k = 0; k < n; ++k) {
+          double vkp = v[k][p], vkq = v[k][q];
+          v[k][p] = c * vkp - s * vkq;
+          v[k][q] = s * vkp + c * vkq;
+        }
+      }
+    }
   }
-  auto it = doc_freq_.find(term);
-  if (it != doc_freq_.end()) return it->second;
-  double df = static_cast<double>(db_->get_termfreq(term));
-  doc_freq_.emplace(term, df);
-  return df;
+}
+
+// Orthonormalises the columns of the row-major n x l matrix `y`.
+void Orthonormalise(std::vector<double>& y, std::size_t n, std::size_t l) {
+  for (std::size_t j = 0; j < l; ++j) {
+    for (std::size_t i = 0; i < j; ++i) {
+      double d = 0;
+      for (std::size_t r = 0; r < n; ++r) d += y[r * l + i] * y[r * l + j];
+      for (std::size_t r = 0; r < n; ++r) y[r * l + j] -= d * y[r * l + i];
+    }
+    double norm = 0;
+    for (std::size_t r = 0; r < n; ++r) norm += y[r * l + j] * y[r * l + j];
+    norm = std::sqrt(norm);
+    if (norm > 0) for (std::size_t r = 0; r < n; ++r) y[r * l + j] /= norm;
+  }
+}
+
+}  // namespace
+
+// Latent semantic analysis of the whole index by a randomised range finder
+// (Halko, Martinsson, Tropp 2011): A is the documents' L2-normalised TF-IDF
+// rows; the model keeps, per term t, the k-vector V_k[t] so that a
+// document's coordinates A_d V_k = U_k S_k are computed from its own terms,
+// including documents added after the fit.
+void SearchIndex::FitLsa(int dims, int min_df) {
+  lsa_rows_.clear();
+  lsa_matrix_.clear();
+  terms_.clear();  // relinked to the new rows on their next use
+  lsa_dims_ = dims;
+  lsa_count_ = static_cast<double>(db_->get_doccount());
+  const double n_docs = lsa_count_;
+  std::unordered_map<std::string, int> ids;
+  std::vector<std::string> names;
+  struct Row {
+    std::vector<std::pair<int, float>> w;
+  };
+  std::vector<Row> rows;
+  for (auto p = db_->postlist_begin(""); p != db_->postlist_end(""); ++p) {
+    Row row;
+    double norm = 0;
+    auto t = db_->termlist_begin(*p);
+    t.skip_to("Z");
+    for (; t != db_->termlist_end(*p); ++t) {
+      const std::string& term = *t;
+      if (term.empty() || term[0] != 'Z') break;
+      if (!IsContentTerm(term)) continue;
+      double df = static_cast<double>(t.get_termfreq());
+      if (df < min_df) continue;
+      double w = (1.0 + std::log(static_cast<double>(t.get_wdf()))) * std::log(n_docs / df);
+      if (w <= 0) continue;
+      auto [pos, added] = ids.emplace(term, static_cast<int>(names.size()));
+      if (added) names.push_back(term);
+      row.w.emplace_back(pos->second, static_cast<float>(w));
+      norm += w * w;
+    }
+    norm = std::sqrt(norm);
+    if (norm > 0) for (auto& e : row.w) e.second = static_cast<float>(e.second / norm);
+    rows.push_back(std::move(row));
+  }
+  const std::size_t n = rows.size(), v = names.size();
+  const std::size_t k = static_cast<std::size_t>(dims);
+  const std::size_t l = std::min(k + 10, std::min(n, v));
+  if (l < k || k == 0) return;
+  std::mt19937_64 rng(20240101);
+  std::normal_distribution<double> gauss;
+  std::vector<double> omega(v * l), y(n * l, 0.0), z(v * l, 0.0);
+  for (double& x : omega) x = gauss(rng);
+  auto times = [&](const std::vector<double>& right, std::vector<double>& out) {  // A * right
+    std::fill(out.begin(), out.end(), 0.0);
+    for (std::size_t d = 0; d < n; ++d)
+      for (const auto& [t, w] : rows[d].w)
+        for (std::size_t j = 0; j < l; ++j) out[d * l + j] += w * right[static_cast<std::size_t>(t) * l + j];
+  };
+  auto times_t = [&](const std::vector<double>& left, std::vector<double>& out) {  // A^T * left
+    std::fill(out.begin(), out.end(), 0.0);
+    for (std::size_t d = 0; d < n; ++d)
+      for (const auto& [t, w] : rows[d].w)
+        for (std::size_t j = 0; j < l; ++j) out[static_cast<std::size_t>(t) * l + j] += w * left[d * l + j];
+  };
+  times(omega, y);
+  Orthonormalise(y, n, l);
+  for (int power = 0; power < 2; ++power) {
+    times_t(y, z);
+    Orthonormalise(z, v, l);
+    times(z, y);
+    Orthonormalise(y, n, l);
+  }
+  times_t(y, z);  // z = A^T Q = B^T, v x l
+  std::vector<std::vector<double>> c(l, std::vector<double>(l, 0.0)), vecs;
+  for (std::size_t t = 0; t < v; ++t)
+    for (std::size_t i = 0; i < l; ++i)
+      for (std::size_t j = 0; j < l; ++j) c[i][j] += z[t * l + i] * z[t * l + j];
+  JacobiEigen(c, vecs);
+  std::vector<std::size_t> order(l);
+  for (std::size_t i = 0; i < l; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return c[a][a] > c[b][b]; });
+  lsa_matrix_.assign(v * k, 0.0f);
+  lsa_rows_.reserve(v);
+  for (std::size_t t = 0; t < v; ++t) {
+    for (std::size_t i = 0; i < k; ++i) {
+      std::size_t e = order[i];
+      double sigma = std::sqrt(std::max(c[e][e], 1e-30));
+      double x = 0;
+      for (std::size_t j = 0; j < l; ++j) x += z[t * l + j] * vecs[j][e];
+      lsa_matrix_[t * k + i] = static_cast<float>(x / sigma);
+    }
+    lsa_rows_.emplace(names[t], static_cast<int>(t));
+  }
 }
 
 Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
@@ -340,8 +485,13 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
     Xapian::Query query = expand(rset);
     if (query.empty()) return out;
     enquire.set_query(query);
-    // Round one: the story's own words. Round two (relevance feedback): its
-    // nearest neighbours join the relevance set. Candidates are the union.
+    // Candidates: round one, the story's best terms as a weighted OR query
+    // (BM25); optional round two (relevance feedback), its nearest
+    // neighbours joining the relevance set. Then they are reranked by
+    //   cos(Rocchio centroid of story + best neighbours, candidate)
+    //   + lsa_weight * cos_LSA(story, candidate)
+    // times the freshness weight, and near-duplicates are dropped
+    // (docs/relatedness.md).
     Xapian::MSet first = enquire.get_mset(0, static_cast<Xapian::doccount>(options.candidates));
     std::map<Xapian::docid, double> combined;
     double first_best = first.empty() ? 0 : first.begin().get_weight();
@@ -365,10 +515,22 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
     // TF-IDF vectors (sublinear tf, L2-normalised) of the story and the
     // candidates, over terms numbered locally.
     const double n_docs = static_cast<double>(db_->get_doccount());
-    std::unordered_map<std::string, int> term_ids;
+    ++call_;
+    int n_terms = 0;
+    if (std::fabs(n_docs - terms_count_) > 0.01 * terms_count_ || terms_.size() > 4000000) {
+      terms_.clear();  // document frequencies have drifted
+      terms_count_ = n_docs;
+    }
+    const bool lsa = options.lsa_weight > 0 && options.lsa_dims > 0;
+    if (lsa && (lsa_dims_ != options.lsa_dims ||
+                std::fabs(n_docs - lsa_count_) > options.lsa_refit * lsa_count_)) {
+      FitLsa(options.lsa_dims, options.min_df);
+    }
+    const std::size_t k_lsa = static_cast<std::size_t>(lsa_dims_);
     struct Vec {
       std::vector<std::pair<int, double>> w;  // sorted by term number
       std::vector<int> all;                   // every content term, for Jaccard
+      std::vector<double> lsa;                // unit vector in the LSA space
     };
     auto vectorize = [&](Xapian::docid d) {
       Vec v;
@@ -380,15 +542,27 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
         const std::string& term = *t;
         if (term.empty() || term[0] != 'Z') break;
         if (!IsContentTerm(term)) continue;
-        auto [pos, added] = term_ids.emplace(term, static_cast<int>(term_ids.size()));
-        v.all.push_back(pos->second);
-        double df = DocFreq(term);
-        if (df < options.min_df) continue;
-        double w = (1.0 + std::log(static_cast<double>(t.get_wdf()))) * std::log(n_docs / df);
+        TermInfo& info = Term(term);
+        if (info.call != call_) {
+          info.call = call_;
+          info.local = n_terms++;
+        }
+        v.all.push_back(info.local);
+        if (info.df < options.min_df) continue;
+        double w = (1.0 + std::log(static_cast<double>(t.get_wdf()))) * std::log(n_docs / info.df);
         if (w <= 0) continue;
-        v.w.emplace_back(pos->second, w);
+        v.w.emplace_back(info.local, w);
         norm += w * w;
+        if (lsa && info.lsa_row >= 0) {
+          const float* m = &lsa_matrix_[static_cast<std::size_t>(info.lsa_row) * k_lsa];
+          if (v.lsa.empty()) v.lsa.assign(k_lsa, 0.0);
+          for (std::size_t i = 0; i < k_lsa; ++i) v.lsa[i] += w * m[i];
+        }
       }
+      double lnorm = 0;
+      for (double x : v.lsa) lnorm += x * x;
+      lnorm = std::sqrt(lnorm);
+      if (lnorm > 0) for (double& x : v.lsa) x /= lnorm;
       norm = std::sqrt(norm);
       if (norm > 0) for (auto& e : v.w) e.second /= norm;
       std::sort(v.w.begin(), v.w.end());
@@ -410,7 +584,7 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
       for (const auto& [t, w] : v.w) s += dense[static_cast<std::size_t>(t)] * w;
       return s;
     };
-    std::vector<double> dense(term_ids.size(), 0.0);
+    std::vector<double> dense(static_cast<std::size_t>(n_terms), 0.0);
     for (const auto& [t, w] : own.w) dense[static_cast<std::size_t>(t)] = w;
     for (auto& c : cands) c.sim = dot_dense(dense, c.vec);
     // Rocchio: the story plus its best neighbours, weighed by similarity.
@@ -454,7 +628,7 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
       for (double w : top_w) wsum += w;
       std::vector<double> g(cands.size(), 0.0);
       for (std::size_t k = 0; k < top.size(); ++k) {
-        std::vector<double> nd(term_ids.size(), 0.0);
+        std::vector<double> nd(static_cast<std::size_t>(n_terms), 0.0);
         for (const auto& [t, w] : cands[top[k]].vec.w) nd[static_cast<std::size_t>(t)] = w;
         for (std::size_t i = 0; i < cands.size(); ++i) {
           if (i == top[k]) continue;
@@ -462,6 +636,15 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
         }
       }
       for (std::size_t i = 0; i < cands.size(); ++i) score[i] += options.graph_weight * g[i];
+    }
+    if (lsa && !own.lsa.empty()) {
+      for (std::size_t i = 0; i < cands.size(); ++i) {
+        const auto& cl = cands[i].vec.lsa;
+        if (cl.size() != own.lsa.size()) continue;
+        double d = 0;
+        for (std::size_t j = 0; j < cl.size(); ++j) d += cl[j] * own.lsa[j];
+        score[i] += options.lsa_weight * std::max(0.0, d);
+      }
     }
     double best = 0, best_x = 0;
     for (std::size_t i = 0; i < cands.size(); ++i) {
