@@ -2,6 +2,9 @@
 
 #include <xapian.h>
 
+#include <Eigen/Dense>
+#include <Eigen/Sparse>
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -311,57 +314,10 @@ SearchIndex::TermInfo& SearchIndex::Term(const std::string& term) {
 }
 namespace {
 
-// Eigenvalues and vectors of a small symmetric matrix (cyclic Jacobi).
-// On return `a` holds the eigenvalues on its diagonal and `v` the
-// eigenvectors in its columns.
-void JacobiEigen(std::vector<std::vector<double>>& a, std::vector<std::vector<double>>& v) {
-  const std::size_t n = a.size();
-  v.assign(n, std::vector<double>(n, 0.0));
-  for (std::size_t i = 0; i < n; ++i) v[i][i] = 1;
-  for (int sweep = 0; sweep < 60; ++sweep) {
-    double off = 0;
-    for (std::size_t p = 0; p < n; ++p)
-      for (std::size_t q = p + 1; q < n; ++q) off += a[p][q] * a[p][q];
-    if (off < 1e-22) break;
-    for (std::size_t p = 0; p < n; ++p) {
-      for (std::size_t q = p + 1; q < n; ++q) {
-        if (std::fabs(a[p][q]) < 1e-300) continue;
-        double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-        double t = (theta >= 0 ? 1.0 : -1.0) / (std::fabs(theta) + std::sqrt(theta * theta + 1));
-        double c = 1 / std::sqrt(t * t + 1), s = t * c;
-        for (std::size_t k = 0; k < n; ++k) {
-          double akp = a[k][p], akq = a[k][q];
-          a[k][p] = c * akp - s * akq;
-          a[k][q] = s * akp + c * akq;
-        }
-        for (std::size_t k = 0; k < n; ++k) {
-          double apk = a[p][k], aqk = a[q][k];
-          a[p][k] = c * apk - s * aqk;
-          a[q][k] = s * apk + c * aqk;
-        }
-        for (std::size_t k = 0; k < n; ++k) {
-          double vkp = v[k][p], vkq = v[k][q];
-          v[k][p] = c * vkp - s * vkq;
-          v[k][q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-}
-
-// Orthonormalises the columns of the row-major n x l matrix `y`.
-void Orthonormalise(std::vector<double>& y, std::size_t n, std::size_t l) {
-  for (std::size_t j = 0; j < l; ++j) {
-    for (std::size_t i = 0; i < j; ++i) {
-      double d = 0;
-      for (std::size_t r = 0; r < n; ++r) d += y[r * l + i] * y[r * l + j];
-      for (std::size_t r = 0; r < n; ++r) y[r * l + j] -= d * y[r * l + i];
-    }
-    double norm = 0;
-    for (std::size_t r = 0; r < n; ++r) norm += y[r * l + j] * y[r * l + j];
-    norm = std::sqrt(norm);
-    if (norm > 0) for (std::size_t r = 0; r < n; ++r) y[r * l + j] /= norm;
-  }
+// The orthonormal basis (thin Q of a QR decomposition) of `y`'s columns.
+Eigen::MatrixXd OrthonormalBasis(const Eigen::MatrixXd& y) {
+  Eigen::HouseholderQR<Eigen::MatrixXd> qr(y);
+  return qr.householderQ() * Eigen::MatrixXd::Identity(y.rows(), y.cols());
 }
 
 }  // namespace
@@ -410,51 +366,41 @@ void SearchIndex::FitLsa(int dims, int min_df) {
   const std::size_t k = static_cast<std::size_t>(dims);
   const std::size_t l = std::min(k + 10, std::min(n, v));
   if (l < k || k == 0) return;
+  // A: documents x terms, sparse; the products and factorisations are Eigen's.
+  std::vector<Eigen::Triplet<double>> cells;
+  for (std::size_t d = 0; d < n; ++d) {
+    for (const auto& [t, w] : rows[d].w) cells.emplace_back(static_cast<int>(d), t, w);
+  }
+  Eigen::SparseMatrix<double, Eigen::RowMajor> a(static_cast<Eigen::Index>(n),
+                                                 static_cast<Eigen::Index>(v));
+  a.setFromTriplets(cells.begin(), cells.end());
+  cells.clear();
   std::mt19937_64 rng(20240101);
   std::normal_distribution<double> gauss;
-  std::vector<double> omega(v * l), y(n * l, 0.0), z(v * l, 0.0);
-  for (double& x : omega) x = gauss(rng);
-  auto times = [&](const std::vector<double>& right, std::vector<double>& out) {  // A * right
-    std::fill(out.begin(), out.end(), 0.0);
-    for (std::size_t d = 0; d < n; ++d)
-      for (const auto& [t, w] : rows[d].w)
-        for (std::size_t j = 0; j < l; ++j) out[d * l + j] += w * right[static_cast<std::size_t>(t) * l + j];
-  };
-  auto times_t = [&](const std::vector<double>& left, std::vector<double>& out) {  // A^T * left
-    std::fill(out.begin(), out.end(), 0.0);
-    for (std::size_t d = 0; d < n; ++d)
-      for (const auto& [t, w] : rows[d].w)
-        for (std::size_t j = 0; j < l; ++j) out[static_cast<std::size_t>(t) * l + j] += w * left[d * l + j];
-  };
-  times(omega, y);
-  Orthonormalise(y, n, l);
-  for (int power = 0; power < 2; ++power) {
-    times_t(y, z);
-    Orthonormalise(z, v, l);
-    times(z, y);
-    Orthonormalise(y, n, l);
+  Eigen::MatrixXd omega(static_cast<Eigen::Index>(v), static_cast<Eigen::Index>(l));
+  for (Eigen::Index c = 0; c < omega.cols(); ++c) {
+    for (Eigen::Index r = 0; r < omega.rows(); ++r) omega(r, c) = gauss(rng);
   }
-  times_t(y, z);  // z = A^T Q = B^T, v x l
-  std::vector<std::vector<double>> c(l, std::vector<double>(l, 0.0)), vecs;
-  for (std::size_t t = 0; t < v; ++t)
-    for (std::size_t i = 0; i < l; ++i)
-      for (std::size_t j = 0; j < l; ++j) c[i][j] += z[t * l + i] * z[t * l + j];
-  JacobiEigen(c, vecs);
-  std::vector<std::size_t> order(l);
-  for (std::size_t i = 0; i < l; ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return c[a][a] > c[b][b]; });
+  Eigen::MatrixXd q = OrthonormalBasis(a * omega);
+  for (int power = 0; power < 2; ++power) {
+    Eigen::MatrixXd z = OrthonormalBasis(a.transpose() * q);
+    q = OrthonormalBasis(a * z);
+  }
+  Eigen::MatrixXd bt = a.transpose() * q;  // v x l: B^T where B = Q^T A
+  // B B^T = (B^T)^T B^T is l x l; its eigenvectors give B's right singular
+  // vectors as B^T e / sigma. Eigen returns eigenvalues in ascending order.
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(bt.transpose() * bt);
   lsa_matrix_.assign(v * k, 0.0f);
   lsa_rows_.reserve(v);
-  for (std::size_t t = 0; t < v; ++t) {
-    for (std::size_t i = 0; i < k; ++i) {
-      std::size_t e = order[i];
-      double sigma = std::sqrt(std::max(c[e][e], 1e-30));
-      double x = 0;
-      for (std::size_t j = 0; j < l; ++j) x += z[t * l + j] * vecs[j][e];
-      lsa_matrix_[t * k + i] = static_cast<float>(x / sigma);
+  for (std::size_t i = 0; i < k; ++i) {
+    Eigen::Index e = static_cast<Eigen::Index>(l - 1 - i);
+    double sigma = std::sqrt(std::max(eig.eigenvalues()(e), 1e-30));
+    Eigen::VectorXd column = bt * eig.eigenvectors().col(e) / sigma;
+    for (std::size_t t = 0; t < v; ++t) {
+      lsa_matrix_[t * k + i] = static_cast<float>(column(static_cast<Eigen::Index>(t)));
     }
-    lsa_rows_.emplace(names[t], static_cast<int>(t));
   }
+  for (std::size_t t = 0; t < v; ++t) lsa_rows_.emplace(names[t], static_cast<int>(t));
 }
 
 Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
