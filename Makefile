@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build demo test clean
+.PHONY: all deps build demo test bench clean
 
 all: build
 
@@ -24,6 +24,10 @@ demo: build
 test: build
 	@scripts/install-test-tools
 	@scripts/run-tests $(BUILD_DIR)
+
+# Issue 7's side-by-side numbers (installs wrk, nginx, hugo when missing).
+bench: build
+	BUILD=$(BUILD_DIR) bench/run
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -1,13 +1,17 @@
 #include "app/commands.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <sstream>
 
 #include "app/index_sync.h"
 #include "app/site_dir.h"
+#include "app/static_build.h"
 #include "app/web.h"
 #include "base/embedded.h"
 #include "base/fs.h"
@@ -64,6 +68,12 @@ Status CreateDemo(const std::filesystem::path& dir, const std::string& listen) {
 }
 
 }  // namespace
+
+std::istream* OpenInput(const std::string& file, std::ifstream& storage) {
+  if (file == "-") return &std::cin;
+  storage.open(file, std::ios::binary);
+  return storage ? &storage : nullptr;
+}
 
 int ReportError(const std::string& message) {
   std::cerr << "dateline: " << message << std::endl;
@@ -175,12 +185,8 @@ int CmdImportJsonl(const std::filesystem::path& dir, const std::string& file) {
   auto site = OpenSite(dir);
   if (!site) return ReportError(site.error().message());
   std::ifstream in_file;
-  std::istream* in = &std::cin;
-  if (file != "-") {
-    in_file.open(file, std::ios::binary);
-    if (!in_file) return ReportError("cannot read " + file);
-    in = &in_file;
-  }
+  std::istream* in = OpenInput(file, in_file);
+  if (in == nullptr) return ReportError("cannot read " + file);
   JsonlImportOptions options;
   options.default_language = site->config.site.language;
   options.zone = site->config.site.zone;
@@ -203,6 +209,52 @@ int CmdExportJsonl(const std::filesystem::path& dir, const std::string& out_file
   Status s = ExportJsonl(*site->store, site->config.site.zone, buf);
   if (s.ok()) s = WriteFileAtomic(out_file, buf.str());
   return s.ok() ? 0 : ReportError(s.message());
+}
+
+int CmdBuild(const std::filesystem::path& dir, const std::string& out, int jobs) {
+  auto site = OpenSite(dir);
+  if (!site) return ReportError(site.error().message());
+  const Config& config = site->config;
+  auto theme = Theme::Load(config.theme_dir);
+  if (!theme) return ReportError(theme.error().message());
+  {
+    // Related News lists follow the store through the search index: bring
+    // them up to date first, as `serve` does on start. A running server
+    // holds the index and keeps them current itself.
+    auto index = SearchIndex::Open(config.index_path().string());
+    if (index) {
+      auto t0 = std::chrono::steady_clock::now();
+      IndexSync sync(*site->store, **index, config.site, DefaultClock());
+      auto applied = sync.CatchUp();
+      if (!applied) return ReportError("search index: " + applied.error().message());
+      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (*applied > 0) {
+        std::cout << "search index: " << *applied << " stories brought up to date ("
+                  << std::fixed << std::setprecision(2) << s << " s)" << std::endl;
+      }
+    } else {
+      spdlog::warn("search index not updated ({}); Related News as last stored",
+                   index.error().message());
+    }
+  }
+  // Brotli and gzip allocate large tables per file; keep freed memory in
+  // the heap instead of mapping and unmapping it thousands of times
+  // (that page-fault churn cost more than the compression itself).
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  // One fixed time for the whole build, so every file agrees on what is visible.
+  FakeClock clock(DefaultClock().Now());
+  Site reader_site(*site->store, config.site, clock, nullptr);
+  Web web(reader_site, *theme, config.media_dir());
+  StaticBuild build(web, reader_site, *theme, config.media_dir());
+  auto report = build.Run({out, jobs});
+  if (!report) return ReportError(report.error().message());
+  std::cout << "built " << report->urls << " pages into " << out << ": " << report->written
+            << " files written, " << report->unchanged << " unchanged, " << report->removed
+            << " removed";
+  if (report->skipped > 0) std::cout << ", " << report->skipped << " skipped";
+  std::cout << " (" << std::fixed << std::setprecision(2) << report->seconds << " s)" << std::endl;
+  return 0;
 }
 
 }  // namespace dateline

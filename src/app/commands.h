@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace dateline {
@@ -18,10 +19,17 @@ int CmdDemo(const std::filesystem::path& dir, const std::string& listen);
 int CmdReindex(const std::filesystem::path& dir);
 int CmdImportJsonl(const std::filesystem::path& dir, const std::string& file);
 int CmdExportJsonl(const std::filesystem::path& dir, const std::string& out_file);
+// The whole public site as static files in `out` (see app/static_build.h);
+// `jobs` threads, 0 for one per core.
+int CmdBuild(const std::filesystem::path& dir, const std::string& out, int jobs);
 // In interop_commands.cc: WordPress (WXR) import and ninjs import/export.
 int CmdImportWordpress(const std::filesystem::path& dir, const std::string& file, bool dry_run);
 int CmdImportNinjs(const std::filesystem::path& dir, const std::string& file);
 int CmdExportNinjs(const std::filesystem::path& dir, const std::string& out_file);
+
+// Standard input for "-", else `file` opened in `storage`; null when the
+// file cannot be read.
+std::istream* OpenInput(const std::string& file, std::ifstream& storage);
 
 // Prints "dateline: <message>" to stderr and returns 1.
 int ReportError(const std::string& message);

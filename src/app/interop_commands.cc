@@ -40,12 +40,8 @@ int CmdImportNinjs(const std::filesystem::path& dir, const std::string& file) {
   auto site = OpenSite(dir);
   if (!site) return ReportError(site.error().message());
   std::ifstream in_file;
-  std::istream* in = &std::cin;
-  if (file != "-") {
-    in_file.open(file, std::ios::binary);
-    if (!in_file) return ReportError("cannot read " + file);
-    in = &in_file;
-  }
+  std::istream* in = OpenInput(file, in_file);
+  if (in == nullptr) return ReportError("cannot read " + file);
   NinjsImportOptions options;
   options.default_language = site->config.site.language;
   options.site = site->config.site;

@@ -46,6 +46,14 @@ int main(int argc, char** argv) {
       "reindex", "Rebuild the search index and Related News lists from the store");
   reindex->add_option("--site", site_dir, "The site's folder")->capture_default_str();
 
+  std::string build_out;
+  int build_jobs = 0;
+  auto* build = app.add_subcommand(
+      "build", "Write the whole public site as static files (with .gz and .br), incrementally");
+  build->add_option("--out", build_out, "Output folder")->required();
+  build->add_option("--site", site_dir, "The site's folder")->capture_default_str();
+  build->add_option("-j,--jobs", build_jobs, "Threads (0: one per core)")->capture_default_str();
+
   auto* import = app.add_subcommand("import", "Import stories");
   import->require_subcommand(1);
   auto* import_jsonl = import->add_subcommand("jsonl", "Import a JSON Lines file (one transaction)");
@@ -92,6 +100,7 @@ int main(int argc, char** argv) {
     if (*demo) return CmdDemo(demo_dir, demo_listen);
     if (*import_jsonl) return CmdImportJsonl(site_dir, file);
     if (*reindex) return CmdReindex(site_dir);
+    if (*build) return CmdBuild(site_dir, build_out, build_jobs);
     if (*export_jsonl) return CmdExportJsonl(site_dir, out);
     if (*import_wordpress) return CmdImportWordpress(site_dir, file, dry_run);
     if (*import_ninjs) return CmdImportNinjs(site_dir, file);

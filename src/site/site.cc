@@ -50,7 +50,17 @@ std::string Site::Url(const Article& a) const { return settings_.permalink.Build
 
 std::string Site::Excerpt(const Article& a) const {
   if (!a.excerpt.empty()) return a.excerpt;
-  return MakeExcerpt(RenderBody(a.body, a.body_format), 55);
+  std::size_t hash = std::hash<std::string_view>{}(a.body) ^ static_cast<std::size_t>(a.body_format);
+  {
+    std::lock_guard lock(excerpt_mu_);
+    auto it = excerpts_.find(a.id);
+    if (it != excerpts_.end() && it->second.source_hash == hash) return it->second.text;
+  }
+  std::string text = MakeExcerpt(RenderBody(a.body, a.body_format), 55);
+  std::lock_guard lock(excerpt_mu_);
+  if (excerpts_.size() >= kMaxMemoExcerpts) excerpts_.clear();
+  excerpts_[a.id] = {hash, text};
+  return text;
 }
 
 json Site::Time(Seconds t) const {

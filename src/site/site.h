@@ -8,12 +8,15 @@
 // ever used: drafts, stories in review and future stories do not exist
 // here. Not-found is a normal result (status 404 with the not-found model).
 // Thread-safety: Resolve() may be called from many threads at once if the
-// Store allows it (SqliteStore does); Site itself holds no mutable state.
+// Store allows it (SqliteStore does); Site's only mutable state is a
+// mutex-guarded memo of story excerpts, keyed by the text they come from.
 #pragma once
 
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "base/clock.h"
 #include "core/settings.h"
@@ -97,6 +100,17 @@ class Site {
   const SiteSettings& settings_;
   const Clock& clock_;
   SearchIndex* search_;
+
+  // Excerpts by article id, with a hash of the body they were made from:
+  // a listing shows ten stories and an article page twenty-two, and each
+  // excerpt otherwise renders and sanitizes the whole body again.
+  struct MemoExcerpt {
+    std::size_t source_hash = 0;
+    std::string text;
+  };
+  mutable std::mutex excerpt_mu_;
+  mutable std::unordered_map<std::int64_t, MemoExcerpt> excerpts_;
+  static constexpr std::size_t kMaxMemoExcerpts = 200000;
 };
 
 }  // namespace dateline
