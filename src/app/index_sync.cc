@@ -18,7 +18,7 @@ IndexSync::IndexSync(Store& store, SearchIndex& index, const SiteSettings& setti
 
 IndexSync::~IndexSync() { Stop(); }
 
-IndexDocument IndexSync::ToDocument(const Article& a) const {
+IndexDocument IndexSync::IndexDocumentFor(const Article& a) const {
   IndexDocument d;
   d.id = a.id;
   d.headline = a.headline;
@@ -37,7 +37,7 @@ Result<bool> IndexSync::Apply(std::int64_t id, Seconds now) {
   auto a = store_.GetArticle(id);
   if (!a && !a.error().IsNotFound()) return Fail(a.error());
   if (a && IsVisible(*a, now)) {
-    Status s = index_.Put(ToDocument(*a));
+    Status s = index_.Put(IndexDocumentFor(*a));
     if (!s.ok()) return Fail(s);
     return true;
   }
@@ -147,7 +147,7 @@ Status IndexSync::Rebuild() {
   std::vector<std::int64_t> indexed;
   for (const Article& a : *all) {
     if (!IsVisible(a, now)) continue;
-    DL_RETURN_IF_ERROR(index_.Put(ToDocument(a)));
+    DL_RETURN_IF_ERROR(index_.Put(IndexDocumentFor(a)));
     indexed.push_back(a.id);
   }
   DL_RETURN_IF_ERROR(index_.Commit(*seq, now));

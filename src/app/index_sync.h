@@ -58,7 +58,7 @@ class IndexSync {
   // Returns true when it is now in the index.
   Result<bool> Apply(std::int64_t article_id, Seconds now);
   Status RefreshRelated(std::int64_t article_id);
-  IndexDocument ToDocument(const Article& a) const;
+  IndexDocument IndexDocumentFor(const Article& a) const;
 
   Store& store_;
   SearchIndex& index_;
