@@ -6,6 +6,7 @@
 #include <ostream>
 #include <set>
 
+#include "interop/json_lines.h"
 #include "text/slug.h"
 
 namespace dateline {
@@ -144,42 +145,17 @@ Article ToArticle(const json& obj, const JsonlImportOptions& options, LineErrors
 Result<JsonlImportReport> ImportJsonl(std::istream& in, Store& store,
                                       const JsonlImportOptions& options) {
   JsonlImportReport report;
-  std::vector<std::string> problems;
-  std::size_t total_problems = 0;
-  auto problem = [&](int line, const std::string& what) {
-    ++total_problems;
-    if (problems.size() < options.max_errors) {
-      problems.push_back("line " + std::to_string(line) + ": " + what);
-    }
-  };
+  LineProblems problems(options.max_errors);
   std::map<std::string, int> seen_slugs;  // slug -> first line using it
 
   Status tx = store.Transaction([&]() -> Status {
-    std::string text;
-    int line = 0;
-    while (std::getline(in, text)) {
-      ++line;
-      if (!text.empty() && text.back() == '\r') text.pop_back();
-      if (text.find_first_not_of(" \t") == std::string::npos) continue;
+    DL_RETURN_IF_ERROR(ForEachJsonObject(in, problems, [&](int line, const json& obj) -> Status {
       ++report.lines;
-      json obj;
-      try {
-        obj = json::parse(text);
-      } catch (const json::parse_error& e) {
-        std::string what = e.what();
-        auto pos = what.find("parse error");
-        problem(line, "invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
-        continue;
-      }
-      if (!obj.is_object()) {
-        problem(line, "expected a JSON object");
-        continue;
-      }
       LineErrors err;
       Article a = ToArticle(obj, options, err);
       if (!err.items.empty()) {
-        for (const std::string& e : err.items) problem(line, e);
-        continue;
+        for (const std::string& e : err.items) problems.Add(line, e);
+        return Status::Ok();
       }
       if (a.slug.empty()) {
         a.slug = UniqueSlug(Slugify(a.headline), [&](std::string_view s) {
@@ -188,11 +164,11 @@ Result<JsonlImportReport> ImportJsonl(std::istream& in, Store& store,
       }
       auto [it, fresh] = seen_slugs.emplace(a.slug, line);
       if (!fresh) {
-        problem(line, "field \"slug\": \"" + a.slug + "\" already used on line " +
-                          std::to_string(it->second));
-        continue;
+        problems.Add(line, "field \"slug\": \"" + a.slug + "\" already used on line " +
+                               std::to_string(it->second));
+        return Status::Ok();
       }
-      if (total_problems > 0) continue;  // keep validating, but write nothing more
+      if (problems.count() > 0) return Status::Ok();  // keep validating, write nothing more
       auto existing = store.GetArticleBySlug(a.slug);
       if (existing) {
         a.id = existing->id;
@@ -202,25 +178,17 @@ Result<JsonlImportReport> ImportJsonl(std::istream& in, Store& store,
       Status s = store.SaveArticle(a);
       if (!s.ok()) {
         if (!s.IsInvalidArgument()) return s.WithContext("line " + std::to_string(line));
-        problem(line, s.message());
-        continue;
+        problems.Add(line, s.message());
+        return Status::Ok();
       }
       (existing ? report.updated : report.inserted)++;
-    }
-    if (in.bad()) return Status::IOError("read failed after line " + std::to_string(line));
-    if (total_problems > 0) return Status::InvalidArgument("rolled back");
+      return Status::Ok();
+    }));
+    if (problems.count() > 0) return Status::InvalidArgument("rolled back");
     return Status::Ok();
   });
 
-  if (total_problems > 0) {
-    std::string msg = std::to_string(total_problems) + " problem" +
-                      (total_problems == 1 ? "" : "s") + " in the import; nothing was written";
-    for (const std::string& p : problems) msg += "\n  " + p;
-    if (total_problems > problems.size()) {
-      msg += "\n  ... and " + std::to_string(total_problems - problems.size()) + " more";
-    }
-    return Fail(Status::InvalidArgument(msg));
-  }
+  if (problems.count() > 0) return Fail(problems.Summary());
   if (!tx.ok()) return Fail(tx);
   return report;
 }

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "base/escape.h"
+#include "interop/json_lines.h"
 #include "text/markdown.h"
 #include "text/sanitize.h"
 #include "text/slug.h"
@@ -312,42 +313,17 @@ Status ExportNinjs(Store& store, const NinjsExportOptions& options, std::ostream
 Result<NinjsImportReport> ImportNinjs(std::istream& in, Store& store,
                                       const NinjsImportOptions& options) {
   NinjsImportReport report;
-  std::vector<std::string> problems;
-  std::size_t total = 0;
-  auto problem = [&](int line, const std::string& what) {
-    ++total;
-    if (problems.size() < options.max_errors) {
-      problems.push_back("line " + std::to_string(line) + ": " + what);
-    }
-  };
+  LineProblems problems(options.max_errors);
   Status tx = store.Transaction([&]() -> Status {
-    std::string text;
-    int line = 0;
-    while (std::getline(in, text)) {
-      ++line;
-      if (!text.empty() && text.back() == '\r') text.pop_back();
-      if (text.find_first_not_of(" \t") == std::string::npos) continue;
+    DL_RETURN_IF_ERROR(ForEachJsonObject(in, problems, [&](int line, const json& obj) -> Status {
       ++report.items;
-      json obj;
-      try {
-        obj = json::parse(text);
-      } catch (const json::parse_error& e) {
-        std::string what = e.what();
-        auto pos = what.find("parse error");
-        problem(line, "invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
-        continue;
-      }
-      if (!obj.is_object()) {
-        problem(line, "expected a JSON object");
-        continue;
-      }
       Problems err;
       Mapped m = ToArticle(obj, options, err);
       if (!err.items.empty()) {
-        for (const std::string& e : err.items) problem(line, e);
-        continue;
+        for (const std::string& e : err.items) problems.Add(line, e);
+        return Status::Ok();
       }
-      if (total > 0) continue;  // keep validating, write nothing more
+      if (problems.count() > 0) return Status::Ok();  // keep validating, write nothing more
       auto known = store.GetExternalId(kSystem, m.uri);
       if (!known && !known.error().IsNotFound()) return known.error();
       std::optional<Article> existing;
@@ -362,7 +338,7 @@ Result<NinjsImportReport> ImportNinjs(std::istream& in, Store& store,
         std::int64_t before = std::atoll(known->version.c_str());
         if (!m.version || *m.version <= before) {
           ++report.ignored;
-          continue;
+          return Status::Ok();
         }
         a.id = existing->id;
         a.slug = existing->slug;  // a correction keeps the story's URL
@@ -382,23 +358,17 @@ Result<NinjsImportReport> ImportNinjs(std::istream& in, Store& store,
       Status s = store.SaveArticle(a);
       if (!s.ok()) {
         if (!s.IsInvalidArgument()) return s.WithContext("line " + std::to_string(line));
-        problem(line, s.message());
-        continue;
+        problems.Add(line, s.message());
+        return Status::Ok();
       }
       DL_RETURN_IF_ERROR(store.PutExternalId({std::string(kSystem), m.uri, "article", a.id, version}));
       (existing ? report.updated : report.inserted)++;
-    }
-    if (in.bad()) return Status::IOError("read failed after line " + std::to_string(line));
-    if (total > 0) return Status::InvalidArgument("rolled back");
+      return Status::Ok();
+    }));
+    if (problems.count() > 0) return Status::InvalidArgument("rolled back");
     return Status::Ok();
   });
-  if (total > 0) {
-    std::string msg = std::to_string(total) + " problem" + (total == 1 ? "" : "s") +
-                      " in the import; nothing was written";
-    for (const std::string& p : problems) msg += "\n  " + p;
-    if (total > problems.size()) msg += "\n  ... and " + std::to_string(total - problems.size()) + " more";
-    return Fail(Status::InvalidArgument(msg));
-  }
+  if (problems.count() > 0) return Fail(problems.Summary());
   if (!tx.ok()) return Fail(tx);
   return report;
 }
