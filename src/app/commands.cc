@@ -17,6 +17,8 @@
 #include "base/fs.h"
 #include "http/server.h"
 #include "interop/jsonl.h"
+#include "newsroom/newsroom.h"
+#include "newsroom/scheduler.h"
 #include "render/theme.h"
 #include "search/index.h"
 #include "site/site.h"
@@ -24,6 +26,10 @@
 namespace dateline {
 
 namespace {
+
+// Requests may carry a lead image upload (/admin/media checks its own
+// 8 MiB limit; the API and forms check theirs).
+constexpr std::size_t kMaxRequestBody = 9u << 20;
 
 // The demo's sections, in navigation order.
 constexpr std::pair<const char*, const char*> kDemoSections[] = {
@@ -105,6 +111,9 @@ int CmdServe(const std::filesystem::path& dir, const std::string& listen_overrid
 
   auto index = SearchIndex::Open(config.index_path().string());
   if (!index) return ReportError(index.error().message());
+  // Stories whose time came while no server ran are published first.
+  newsroom::Scheduler scheduler(*site->store, DefaultClock());
+  if (auto due = scheduler.RunOnce(); !due) return ReportError("scheduler: " + due.error().message());
   IndexSync sync(*site->store, **index, config.site, DefaultClock());
   // Catch up before serving, so search and Related News are current.
   if (auto applied = sync.CatchUp(); !applied) {
@@ -121,18 +130,25 @@ int CmdServe(const std::filesystem::path& dir, const std::string& listen_overrid
     });
   }
   Web web(reader_site, *theme, config.media_dir(), cache.get());
+  newsroom::Newsroom newsroom(*site->store, config.site, DefaultClock(), config.media_dir(),
+                              [&web](const Article& a) { return web.Preview(a); });
   sync.Start(std::chrono::milliseconds(500));
+  scheduler.Start();
   http::ServerOptions options;
   options.host = listen->first;
   options.port = listen->second;
   options.threads = config.threads;
-  http::Server server(options, [&web](const http::Request& req) { return web.Handle(req); });
+  options.max_body_bytes = kMaxRequestBody;
+  http::Server server(options, [&web, &newsroom](const http::Request& req) {
+    return newsroom::Newsroom::Owns(req.path) ? newsroom.Handle(req) : web.Handle(req);
+  });
   auto port = server.Listen();
   if (!port) return ReportError(port.error().message());
   std::string host = listen->first.find(':') != std::string::npos ? "[" + listen->first + "]"
                                                                    : listen->first;
   std::cout << "listening on http://" << host << ":" << *port << std::endl;
   http::RunUntilSignal(server);
+  scheduler.Stop();
   sync.Stop();
   spdlog::info("stopped");
   return 0;

@@ -26,6 +26,19 @@ int CmdBuild(const std::filesystem::path& dir, const std::string& out, int jobs)
 int CmdImportWordpress(const std::filesystem::path& dir, const std::string& file, bool dry_run);
 int CmdImportNinjs(const std::filesystem::path& dir, const std::string& file);
 int CmdExportNinjs(const std::filesystem::path& dir, const std::string& out_file);
+// In user_commands.cc: newsroom users and API tokens. `user add` prints a
+// generated one-time password unless `password_stdin` (then it reads one
+// line from standard input); `token create` prints the token alone on its
+// last line of output.
+int CmdUserAdd(const std::filesystem::path& dir, const std::string& email, const std::string& name,
+               const std::string& role, bool password_stdin);
+int CmdUserList(const std::filesystem::path& dir);
+int CmdUserSetRole(const std::filesystem::path& dir, const std::string& email,
+                   const std::string& role);
+// Disables the user and ends their sessions.
+int CmdUserDisable(const std::filesystem::path& dir, const std::string& email);
+int CmdTokenCreate(const std::filesystem::path& dir, const std::string& email,
+                   const std::string& name);
 
 // Standard input for "-", else `file` opened in `storage`; null when the
 // file cannot be read.

@@ -81,6 +81,37 @@ int main(int argc, char** argv) {
   export_ninjs->add_option("--site", site_dir, "The site's folder")->capture_default_str();
   export_ninjs->add_option("-o,--output", out, "Output file (default: standard output)");
 
+  std::string user_email, user_name, user_role, token_name = "cli";
+  bool password_stdin = false;
+  auto* user = app.add_subcommand("user", "Manage the newsroom's users");
+  user->require_subcommand(1);
+  auto* user_add =
+      user->add_subcommand("add", "Add a user; prints a one-time password unless --password-stdin");
+  user_add->add_option("EMAIL", user_email, "The user's e-mail address (their login)")->required();
+  user_add->add_option("--name", user_name, "Display name (and byline)")->required();
+  user_add->add_option("--role", user_role, "contributor, author, editor or admin")->required();
+  user_add->add_option("--site", site_dir, "The site's folder")->capture_default_str();
+  user_add->add_flag("--password-stdin", password_stdin,
+                     "Read the password from the first line of standard input");
+  auto* user_list = user->add_subcommand("list", "List users: id, email, role, name, disabled");
+  user_list->add_option("--site", site_dir, "The site's folder")->capture_default_str();
+  auto* user_set_role = user->add_subcommand("set-role", "Change a user's role");
+  user_set_role->add_option("EMAIL", user_email, "The user's e-mail address")->required();
+  user_set_role->add_option("ROLE", user_role, "contributor, author, editor or admin")->required();
+  user_set_role->add_option("--site", site_dir, "The site's folder")->capture_default_str();
+  auto* user_disable = user->add_subcommand(
+      "disable", "Disable a user: no more logins or API use; ends their sessions");
+  user_disable->add_option("EMAIL", user_email, "The user's e-mail address")->required();
+  user_disable->add_option("--site", site_dir, "The site's folder")->capture_default_str();
+
+  auto* token = app.add_subcommand("token", "Manage API tokens");
+  token->require_subcommand(1);
+  auto* token_create = token->add_subcommand(
+      "create", "Create an API token for a user; prints it once, on the last line");
+  token_create->add_option("EMAIL", user_email, "The user's e-mail address")->required();
+  token_create->add_option("--name", token_name, "What the token is for")->capture_default_str();
+  token_create->add_option("--site", site_dir, "The site's folder")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -105,6 +136,11 @@ int main(int argc, char** argv) {
     if (*import_wordpress) return CmdImportWordpress(site_dir, file, dry_run);
     if (*import_ninjs) return CmdImportNinjs(site_dir, file);
     if (*export_ninjs) return CmdExportNinjs(site_dir, out);
+    if (*user_add) return CmdUserAdd(site_dir, user_email, user_name, user_role, password_stdin);
+    if (*user_list) return CmdUserList(site_dir);
+    if (*user_set_role) return CmdUserSetRole(site_dir, user_email, user_role);
+    if (*user_disable) return CmdUserDisable(site_dir, user_email);
+    if (*token_create) return CmdTokenCreate(site_dir, user_email, token_name);
   } catch (const std::exception& e) {
     return ReportError(std::string("unexpected error: ") + e.what());
   }

@@ -195,6 +195,13 @@ Result<std::vector<std::string>> StaticBuild::Urls() {
     }
   }
 
+  // The corrections page exists even with nothing to correct.
+  try {
+    paged(std::string(Site::kCorrectionsPath), site_.CountVisibleCorrections());
+  } catch (const std::exception& e) {  // the site layer throws store failures
+    return Fail(Status::IOError(std::string("corrections: ") + e.what()));
+  }
+
   // Date archives (four-digit years only, as Site routes them).
   for (const auto& [y, n] : years) {
     if (y >= 1000 && y <= 9999) paged("/" + std::to_string(y) + "/", n);

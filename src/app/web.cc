@@ -187,6 +187,15 @@ http::Response Web::PageResponse(const Page& page) {
   return r;
 }
 
+http::Response Web::Preview(const Article& a) {
+  http::Response r = PageResponse(site_.PreviewPage(a));
+  for (auto& [name, value] : r.headers) {
+    if (name == "Cache-Control") value = "no-store";
+  }
+  r.headers.emplace_back("X-Robots-Tag", "noindex");
+  return r;
+}
+
 std::string Web::LogoUrl(const SiteSettings& settings, const Theme& theme) {
   std::string logo = settings.logo.empty() ? theme.AssetUrl("logo.svg") : settings.logo;
   if (logo.empty() || logo.starts_with("http://") || logo.starts_with("https://")) return logo;

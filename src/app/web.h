@@ -36,6 +36,10 @@ class Web {
 
   http::Response Handle(const http::Request& req);
 
+  // A story of any status exactly as readers will see it, marked as a
+  // preview (for logged-in staff; never cached).
+  http::Response Preview(const Article& a);
+
   // Pages and feeds: fresh for a minute in browsers and CDNs, then served
   // stale for a little while the CDN fetches the new copy.
   static constexpr const char* kPageCacheControl =

@@ -9,6 +9,7 @@ const char* CodeName(Status::Code code) {
     case Status::Code::kNotFound: return "not found";
     case Status::Code::kInvalidArgument: return "invalid argument";
     case Status::Code::kConflict: return "conflict";
+    case Status::Code::kPermissionDenied: return "permission denied";
     case Status::Code::kCorruption: return "corruption";
     case Status::Code::kIOError: return "I/O error";
     case Status::Code::kUnavailable: return "unavailable";

@@ -24,6 +24,7 @@ class [[nodiscard]] Status {
     kNotFound,
     kInvalidArgument,
     kConflict,
+    kPermissionDenied,
     kCorruption,
     kIOError,
     kUnavailable,
@@ -37,6 +38,9 @@ class [[nodiscard]] Status {
     return {Code::kInvalidArgument, std::move(msg)};
   }
   static Status Conflict(std::string msg) { return {Code::kConflict, std::move(msg)}; }
+  static Status PermissionDenied(std::string msg) {
+    return {Code::kPermissionDenied, std::move(msg)};
+  }
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
   static Status IOError(std::string msg) { return {Code::kIOError, std::move(msg)}; }
   static Status Unavailable(std::string msg) { return {Code::kUnavailable, std::move(msg)}; }
@@ -46,6 +50,7 @@ class [[nodiscard]] Status {
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
   bool IsConflict() const { return code_ == Code::kConflict; }
+  bool IsPermissionDenied() const { return code_ == Code::kPermissionDenied; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
 

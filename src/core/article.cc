@@ -8,17 +8,18 @@ std::string_view PublishStateName(PublishState s) {
     case PublishState::kReview: return "review";
     case PublishState::kScheduled: return "scheduled";
     case PublishState::kPublished: return "published";
+    case PublishState::kUnpublished: return "unpublished";
   }
   return "draft";
 }
 
 Result<PublishState> ParsePublishState(std::string_view name) {
   for (auto s : {PublishState::kDraft, PublishState::kReview, PublishState::kScheduled,
-                 PublishState::kPublished}) {
+                 PublishState::kPublished, PublishState::kUnpublished}) {
     if (PublishStateName(s) == name) return s;
   }
   return Fail(Status::InvalidArgument("unknown status \"" + std::string(name) +
-                                      "\" (expected draft, review, scheduled or published)"));
+                                      "\" (expected draft, review, scheduled, published or unpublished)"));
 }
 
 std::string_view BodyFormatName(BodyFormat f) {

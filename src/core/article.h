@@ -17,8 +17,10 @@
 namespace dateline {
 
 // Editorial state. Readers see only kPublished (and kScheduled once its
-// publish time has passed); see IsVisible().
-enum class PublishState { kDraft, kReview, kScheduled, kPublished };
+// publish time has passed); see IsVisible(). kUnpublished is a story taken
+// down after it was public: hidden everywhere, kept with its history.
+// The workflow between them is in core/workflow.h.
+enum class PublishState { kDraft, kReview, kScheduled, kPublished, kUnpublished };
 
 std::string_view PublishStateName(PublishState s);  // "draft", "review", ...
 Result<PublishState> ParsePublishState(std::string_view name);
@@ -54,8 +56,13 @@ struct Article {
   std::optional<LeadImage> lead_image;
   std::vector<std::string> related_pins;  // slugs, in order
   bool featured = false;
+  std::int64_t owner_id = 0;  // the user who created it; 0 for imported stories
   Seconds created_at = 0;   // set by the store
   Seconds modified_at = 0;  // set by the store
+  // Set by the store: 1 after the first save, +1 on every save. A writer
+  // that read version N and saves with expected_version N (see Store)
+  // gets Conflict when someone else saved in between.
+  std::int64_t version = 0;
 
   bool operator==(const Article&) const = default;
 };

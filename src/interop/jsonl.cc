@@ -24,9 +24,9 @@ const std::set<std::string, std::less<>> kImageFields = {"url", "alt", "caption"
 
 // Collects "field \"x\": reason" problems for one line.
 struct LineErrors {
-  std::vector<std::string> items;
+  std::vector<FieldProblem> items;
   void Add(std::string_view field, std::string_view reason) {
-    items.push_back("field \"" + std::string(field) + "\": " + std::string(reason));
+    items.push_back({std::string(field), std::string(reason)});
   }
 };
 
@@ -154,7 +154,9 @@ Result<JsonlImportReport> ImportJsonl(std::istream& in, Store& store,
       LineErrors err;
       Article a = ToArticle(obj, options, err);
       if (!err.items.empty()) {
-        for (const std::string& e : err.items) problems.Add(line, e);
+        for (const FieldProblem& e : err.items) {
+          problems.Add(line, "field \"" + e.field + "\": " + e.reason);
+        }
         return Status::Ok();
       }
       if (a.slug.empty()) {
@@ -172,6 +174,7 @@ Result<JsonlImportReport> ImportJsonl(std::istream& in, Store& store,
       auto existing = store.GetArticleBySlug(a.slug);
       if (existing) {
         a.id = existing->id;
+        a.owner_id = existing->owner_id;
       } else if (!existing.error().IsNotFound()) {
         return existing.error();
       }
@@ -193,36 +196,52 @@ Result<JsonlImportReport> ImportJsonl(std::istream& in, Store& store,
   return report;
 }
 
+nlohmann::ordered_json ArticleToJson(const Article& a, const TimeZone& zone) {
+  ordered_json j;
+  j["slug"] = a.slug;
+  j["headline"] = a.headline;
+  if (!a.dek.empty()) j["dek"] = a.dek;
+  if (!a.dateline.empty()) j["dateline"] = a.dateline;
+  j["body"] = a.body;
+  j["body_format"] = BodyFormatName(a.body_format);
+  if (!a.excerpt.empty()) j["excerpt"] = a.excerpt;
+  if (!a.section.empty()) j["section"] = a.section;
+  if (!a.tags.empty()) j["tags"] = a.tags;
+  if (!a.authors.empty()) j["authors"] = a.authors;
+  j["status"] = PublishStateName(a.status);
+  if (a.published_at) j["published_at"] = FormatRfc3339(*a.published_at, zone);
+  if (a.updated_at) j["updated_at"] = FormatRfc3339(*a.updated_at, zone);
+  if (!a.language.empty()) j["language"] = a.language;
+  if (a.lead_image) {
+    ordered_json img;
+    img["url"] = a.lead_image->url;
+    if (!a.lead_image->alt.empty()) img["alt"] = a.lead_image->alt;
+    if (!a.lead_image->caption.empty()) img["caption"] = a.lead_image->caption;
+    if (!a.lead_image->credit.empty()) img["credit"] = a.lead_image->credit;
+    j["lead_image"] = img;
+  }
+  if (!a.related_pins.empty()) j["related_pins"] = a.related_pins;
+  if (a.featured) j["featured"] = true;
+  return j;
+}
+
+std::vector<FieldProblem> ArticleFromJson(const nlohmann::json& obj,
+                                          const JsonlImportOptions& options, Article& out) {
+  LineErrors err;
+  if (!obj.is_object()) {
+    err.Add("", "expected a JSON object");
+    return err.items;
+  }
+  out = ToArticle(obj, options, err);
+  return err.items;
+}
+
 Status ExportJsonl(Store& store, const TimeZone& zone, std::ostream& out) {
   auto all = store.AllArticles();
   if (!all) return all.error();
   for (const Article& a : *all) {
-    ordered_json j;
-    j["slug"] = a.slug;
-    j["headline"] = a.headline;
-    if (!a.dek.empty()) j["dek"] = a.dek;
-    if (!a.dateline.empty()) j["dateline"] = a.dateline;
-    j["body"] = a.body;
-    j["body_format"] = BodyFormatName(a.body_format);
-    if (!a.excerpt.empty()) j["excerpt"] = a.excerpt;
-    if (!a.section.empty()) j["section"] = a.section;
-    if (!a.tags.empty()) j["tags"] = a.tags;
-    if (!a.authors.empty()) j["authors"] = a.authors;
-    j["status"] = PublishStateName(a.status);
-    if (a.published_at) j["published_at"] = FormatRfc3339(*a.published_at, zone);
-    if (a.updated_at) j["updated_at"] = FormatRfc3339(*a.updated_at, zone);
-    if (!a.language.empty()) j["language"] = a.language;
-    if (a.lead_image) {
-      ordered_json img;
-      img["url"] = a.lead_image->url;
-      if (!a.lead_image->alt.empty()) img["alt"] = a.lead_image->alt;
-      if (!a.lead_image->caption.empty()) img["caption"] = a.lead_image->caption;
-      if (!a.lead_image->credit.empty()) img["credit"] = a.lead_image->credit;
-      j["lead_image"] = img;
-    }
-    if (!a.related_pins.empty()) j["related_pins"] = a.related_pins;
-    if (a.featured) j["featured"] = true;
-    out << j.dump(-1, ' ', false, ordered_json::error_handler_t::replace) << '\n';
+    out << ArticleToJson(a, zone).dump(-1, ' ', false, ordered_json::error_handler_t::replace)
+        << '\n';
   }
   out.flush();
   if (!out) return Status::IOError("cannot write the export");

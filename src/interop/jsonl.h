@@ -16,7 +16,9 @@
 #pragma once
 
 #include <iosfwd>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "core/time_zone.h"
@@ -42,5 +44,22 @@ Result<JsonlImportReport> ImportJsonl(std::istream& in, Store& store,
                                       const JsonlImportOptions& options);
 
 Status ExportJsonl(Store& store, const TimeZone& zone, std::ostream& out);
+
+// One article as a JSON object with the bulk format's keys, in its order
+// (what each export line holds; the REST API and revisions use it too).
+nlohmann::ordered_json ArticleToJson(const Article& a, const TimeZone& zone);
+
+// A problem with one field of a JSON article: {"headline", "required"}.
+struct FieldProblem {
+  std::string field;
+  std::string reason;
+};
+
+// Reads one JSON object in the bulk format into `out`. Returns every
+// problem found (empty when the object is valid). Applies the import's
+// defaults: status published, missing language -> default_language, a
+// published story without a time -> options.now.
+std::vector<FieldProblem> ArticleFromJson(const nlohmann::json& obj,
+                                          const JsonlImportOptions& options, Article& out);
 
 }  // namespace dateline

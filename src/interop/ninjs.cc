@@ -3,9 +3,12 @@
 #include <istream>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <string_view>
+#include <utility>
 
 #include "base/escape.h"
 #include "interop/json_lines.h"
+#include "text/excerpt.h"
 #include "text/markdown.h"
 #include "text/sanitize.h"
 #include "text/slug.h"
@@ -58,11 +61,17 @@ const json* Field(const json& obj, std::initializer_list<const char*> names) {
 
 std::string Str(const json* v) { return v != nullptr && v->is_string() ? v->get<std::string>() : ""; }
 
+// The string member `name` of `obj` (an object), else "". Unlike
+// json::value, never throws on a member of another type.
+std::string Member(const json& obj, const char* name) {
+  return obj.is_object() ? Str(Field(obj, {name})) : "";
+}
+
 // The value of the entry with `role` in an array of {role, value}, else of the first.
 std::string ByRole(const json* arr, std::string_view role, bool first_if_none) {
   if (arr == nullptr || !arr->is_array()) return "";
   for (const json& e : *arr) {
-    if (e.is_object() && e.value("role", "") == role) return Str(Field(e, {"value"}));
+    if (Member(e, "role") == role) return Member(e, "value");
   }
   if (first_if_none && !arr->empty() && (*arr)[0].is_object() && !(*arr)[0].contains("role")) {
     return Str(Field((*arr)[0], {"value"}));
@@ -101,7 +110,7 @@ std::string RenditionHref(const json& r) {
   } else if (r.is_array()) {
     for (const char* name : {"original", "baseImage", "viewImage"}) {
       for (const json& x : r) {
-        if (x.is_object() && x.value("name", "") == name && !href(x).empty()) return href(x);
+        if (Member(x, "name") == name && !href(x).empty()) return href(x);
       }
     }
     for (const json& x : r) {
@@ -112,13 +121,30 @@ std::string RenditionHref(const json& r) {
   return "";
 }
 
-std::optional<LeadImage> Image(const json& item) {
-  const json* media = nullptr;
-  if (auto a = item.find("associations"); a != item.end() && a->is_object()) {
+// The lead image's association: from the 1.x/2.x object keyed by name or
+// the 3.x array of named objects (by name, else the first picture).
+const json* FeatureMedia(const json& item) {
+  const json* assoc = Field(item, {"associations"});
+  if (assoc == nullptr) return nullptr;
+  if (assoc->is_object()) {
     for (const char* name : {"featuremedia", "featureimage"}) {
-      if (auto f = a->find(name); f != a->end() && f->is_object()) media = &*f;
+      if (auto f = assoc->find(name); f != assoc->end() && f->is_object()) return &*f;
+    }
+  } else if (assoc->is_array()) {
+    for (const char* name : {"featuremedia", "featureimage"}) {
+      for (const json& e : *assoc) {
+        if (Member(e, "name") == name) return &e;
+      }
+    }
+    for (const json& e : *assoc) {
+      if (Member(e, "type") == "picture") return &e;
     }
   }
+  return nullptr;
+}
+
+std::optional<LeadImage> Image(const json& item) {
+  const json* media = FeatureMedia(item);
   LeadImage img;
   if (media != nullptr) {
     if (const json* r = Field(*media, {"renditions"})) img.url = RenditionHref(*r);
@@ -133,6 +159,52 @@ std::optional<LeadImage> Image(const json& item) {
   }
   if (img.url.empty()) return std::nullopt;
   return img;
+}
+
+std::string_view PubStatus(PublishState s) {
+  switch (s) {
+    case PublishState::kPublished:
+    case PublishState::kScheduled:
+      return "usable";
+    case PublishState::kDraft:
+    case PublishState::kReview:
+      return "withheld";
+    case PublishState::kUnpublished:
+      return "canceled";
+  }
+  return "withheld";
+}
+
+// Unicode code points in valid UTF-8 (every byte that does not continue one).
+std::size_t CodePoints(std::string_view utf8) {
+  std::size_t n = 0;
+  for (char c : utf8) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+// The media type of an image URL's file extension ("" when not a known one).
+std::string_view ImageContentType(std::string_view url) {
+  std::size_t scheme = url.find("://");
+  std::size_t path = scheme == std::string_view::npos ? 0 : url.find('/', scheme + 3);
+  if (path == std::string_view::npos) return "";
+  url = url.substr(path, url.find_first_of("?#", path) - path);
+  std::size_t slash = url.rfind('/');
+  std::string_view file = slash == std::string_view::npos ? url : url.substr(slash + 1);
+  std::size_t dot = file.rfind('.');
+  if (dot == std::string_view::npos) return "";
+  std::string ext(file.substr(dot + 1));
+  for (char& c : ext) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
+      {"jpg", "image/jpeg"},  {"jpeg", "image/jpeg"},   {"jpe", "image/jpeg"},
+      {"png", "image/png"},   {"gif", "image/gif"},     {"webp", "image/webp"},
+      {"avif", "image/avif"}, {"svg", "image/svg+xml"}, {"tif", "image/tiff"},
+      {"tiff", "image/tiff"}, {"bmp", "image/bmp"},     {"heic", "image/heic"},
+      {"heif", "image/heif"}, {"jxl", "image/jxl"},
+  };
+  for (const auto& [e, type] : kTypes) {
+    if (ext == e) return type;
+  }
+  return "";
 }
 
 struct Problems {
@@ -197,7 +269,7 @@ Mapped ToArticle(const json& obj, const NinjsImportOptions& options, Problems& e
   if (a.excerpt.empty()) a.excerpt = Str(Field(obj, {"description_text"}));
   if (const json* people = Field(obj, {"people"}); people != nullptr && people->is_array()) {
     for (const json& p : *people) {
-      if (p.is_object() && p.value("rel", "") == "author" && !Str(Field(p, {"name"})).empty()) {
+      if (Member(p, "rel") == "author" && !Member(p, "name").empty()) {
         a.authors.push_back(Str(Field(p, {"name"})));
       }
     }
@@ -208,7 +280,7 @@ Mapped ToArticle(const json& obj, const NinjsImportOptions& options, Problems& e
       if (!s.is_object()) continue;
       std::string name = Str(Field(s, {"name"}));
       std::string uri = Str(Field(s, {"uri"}));
-      if (uri.rfind(kSectionUri, 0) == 0 || s.value("rel", "") == "section") {
+      if (uri.rfind(kSectionUri, 0) == 0 || Member(s, "rel") == "section") {
         std::string slug = uri.rfind(kSectionUri, 0) == 0 ? uri.substr(kSectionUri.size())
                                                            : Slugify(name);
         if (a.section.empty() && IsValidSlug(slug)) {
@@ -237,8 +309,10 @@ Mapped ToArticle(const json& obj, const NinjsImportOptions& options, Problems& e
   if (status.empty() || status == "usable") {
     if (!a.published_at) a.published_at = m.version ? *m.version : options.now;
     a.status = *a.published_at > options.now ? PublishState::kScheduled : PublishState::kPublished;
-  } else if (status == "withheld" || status == "canceled") {
+  } else if (status == "withheld") {
     a.status = PublishState::kDraft;
+  } else if (status == "canceled") {
+    a.status = PublishState::kUnpublished;  // taken down: hidden, kept
   } else {
     err.Add("pubStatus", "unknown \"" + status + "\" (expected usable, withheld or canceled)");
   }
@@ -249,61 +323,85 @@ Mapped ToArticle(const json& obj, const NinjsImportOptions& options, Problems& e
 
 }  // namespace
 
+ordered_json ArticleToNinjs(const Article& a, const SiteSettings& site,
+                            std::string_view section_name) {
+  ordered_json j;
+  j["uri"] = site.base_url + site.permalink.Build(a, site.zone);
+  j["type"] = "text";
+  if (a.version != 0) j["version"] = std::to_string(a.version);
+  j["slugline"] = a.slug;
+  if (!a.language.empty()) j["language"] = a.language;
+  if (a.published_at) j["firstCreated"] = FormatRfc3339(*a.published_at, site.zone);
+  Seconds version = a.updated_at ? *a.updated_at : a.published_at ? *a.published_at : a.modified_at;
+  j["versionCreated"] = FormatRfc3339(version, site.zone);
+  j["pubStatus"] = PubStatus(a.status);
+  ordered_json headlines = ordered_json::array();
+  headlines.push_back({{"role", "main"}, {"value", a.headline}});
+  if (!a.dek.empty()) headlines.push_back({{"role", "subhead"}, {"value", a.dek}});
+  j["headlines"] = headlines;
+  std::string html = RenderBody(a.body, a.body_format, {site.iframe_hosts});
+  std::string text = HtmlToText(html);
+  j["bodies"] = ordered_json::array({{{"role", "main"},
+                                      {"contentType", "text/html"},
+                                      {"charCount", CodePoints(text)},
+                                      {"wordCount", CountWords(text)},
+                                      {"value", std::move(html)}}});
+  if (!a.excerpt.empty()) {
+    j["descriptions"] = ordered_json::array(
+        {{{"role", "summary"}, {"contentType", "text/plain"}, {"value", a.excerpt}}});
+  }
+  if (!a.authors.empty()) {
+    j["by"] = JoinNames(a.authors);
+    ordered_json people = ordered_json::array();
+    for (const std::string& name : a.authors) people.push_back({{"name", name}, {"rel", "author"}});
+    j["people"] = people;
+  }
+  if (!a.dateline.empty()) j["located"] = a.dateline;
+  ordered_json subjects = ordered_json::array();
+  if (!a.section.empty()) {
+    subjects.push_back({{"name", section_name.empty() ? a.section : std::string(section_name)},
+                        {"uri", std::string(kSectionUri) + a.section},
+                        {"rel", "section"}});
+  }
+  for (const std::string& t : a.tags) subjects.push_back({{"name", t}});
+  if (!subjects.empty()) j["subjects"] = subjects;
+  if (a.lead_image) {
+    const LeadImage& img = *a.lead_image;
+    ordered_json media;
+    media["name"] = "featuremedia";
+    media["uri"] = img.url;  // every associated item needs one (schema 3.3)
+    media["type"] = "picture";
+    ordered_json rendition = {{"name", "original"}, {"href", img.url}};
+    if (std::string_view type = ImageContentType(img.url); !type.empty()) {
+      rendition["contentType"] = type;
+    }
+    media["renditions"] = ordered_json::array({rendition});
+    ordered_json d = ordered_json::array();
+    if (!img.caption.empty()) d.push_back({{"role", "caption"}, {"value", img.caption}});
+    if (!img.alt.empty()) d.push_back({{"role", "alt"}, {"value", img.alt}});
+    if (!d.empty()) media["descriptions"] = d;
+    if (!img.credit.empty()) media["by"] = img.credit;
+    j["associations"] = ordered_json::array({media});
+  }
+  return j;
+}
+
 Status ExportNinjs(Store& store, const NinjsExportOptions& options, std::ostream& out) {
   auto all = store.AllArticles();
   if (!all) return all.error();
-  const SiteSettings& site = options.site;
   for (const Article& a : *all) {
-    ordered_json j;
-    j["uri"] = site.base_url + site.permalink.Build(a, site.zone);
-    j["type"] = "text";
-    j["slugline"] = a.slug;
-    if (!a.language.empty()) j["language"] = a.language;
-    if (a.published_at) j["firstCreated"] = FormatRfc3339(*a.published_at, site.zone);
-    Seconds version = a.updated_at ? *a.updated_at : a.published_at ? *a.published_at : a.modified_at;
-    j["versionCreated"] = FormatRfc3339(version, site.zone);
-    bool usable = a.status == PublishState::kPublished || a.status == PublishState::kScheduled;
-    j["pubStatus"] = usable ? "usable" : "withheld";
-    ordered_json headlines = ordered_json::array();
-    headlines.push_back({{"role", "main"}, {"value", a.headline}});
-    if (!a.dek.empty()) headlines.push_back({{"role", "subhead"}, {"value", a.dek}});
-    j["headlines"] = headlines;
-    j["bodies"] = ordered_json::array(
-        {{{"role", "main"},
-          {"contentType", "text/html"},
-          {"value", RenderBody(a.body, a.body_format, {site.iframe_hosts})}}});
-    if (!a.excerpt.empty()) {
-      j["descriptions"] = ordered_json::array(
-          {{{"role", "summary"}, {"contentType", "text/plain"}, {"value", a.excerpt}}});
-    }
-    if (!a.authors.empty()) {
-      j["by"] = JoinNames(a.authors);
-      ordered_json people = ordered_json::array();
-      for (const std::string& name : a.authors) people.push_back({{"name", name}, {"rel", "author"}});
-      j["people"] = people;
-    }
-    if (!a.dateline.empty()) j["located"] = a.dateline;
-    ordered_json subjects = ordered_json::array();
+    std::string section_name;
     if (!a.section.empty()) {
       auto sec = store.GetSection(a.section);
-      subjects.push_back({{"name", sec ? sec->name : a.section},
-                          {"uri", std::string(kSectionUri) + a.section},
-                          {"rel", "section"}});
+      if (sec) {
+        section_name = sec->name;
+      } else if (!sec.error().IsNotFound()) {
+        return sec.error();
+      }
     }
-    for (const std::string& t : a.tags) subjects.push_back({{"name", t}});
-    if (!subjects.empty()) j["subjects"] = subjects;
-    if (a.lead_image) {
-      ordered_json media;
-      media["type"] = "picture";
-      media["renditions"] = ordered_json::array({{{"name", "original"}, {"href", a.lead_image->url}}});
-      ordered_json d = ordered_json::array();
-      if (!a.lead_image->caption.empty()) d.push_back({{"role", "caption"}, {"value", a.lead_image->caption}});
-      if (!a.lead_image->alt.empty()) d.push_back({{"role", "alt"}, {"value", a.lead_image->alt}});
-      if (!d.empty()) media["descriptions"] = d;
-      if (!a.lead_image->credit.empty()) media["by"] = a.lead_image->credit;
-      j["associations"] = {{"featuremedia", media}};
-    }
-    out << j.dump(-1, ' ', false, ordered_json::error_handler_t::replace) << '\n';
+    out << ArticleToNinjs(a, options.site, section_name)
+               .dump(-1, ' ', false, ordered_json::error_handler_t::replace)
+        << '\n';
   }
   out.flush();
   if (!out) return Status::IOError("cannot write the export");

@@ -6,23 +6,19 @@
 
 namespace dateline {
 
-namespace {
-
 namespace mu = kainjow::mustache;
 
-// JSON -> Mustache data. Empty strings and empty arrays are falsy, as in
-// most Mustache implementations' view of "nothing to show".
-mu::data ToData(const nlohmann::json& j) {
+mu::data MustacheData(const nlohmann::json& j) {
   switch (j.type()) {
     case nlohmann::json::value_t::object: {
       mu::data d{mu::data::type::object};
-      for (const auto& [key, value] : j.items()) d.set(key, ToData(value));
+      for (const auto& [key, value] : j.items()) d.set(key, MustacheData(value));
       return d;
     }
     case nlohmann::json::value_t::array: {
       if (j.empty()) return mu::data{false};
       mu::data d{mu::data::type::list};
-      for (const auto& v : j) d.push_back(ToData(v));
+      for (const auto& v : j) d.push_back(MustacheData(v));
       return d;
     }
     case nlohmann::json::value_t::string: {
@@ -38,7 +34,6 @@ mu::data ToData(const nlohmann::json& j) {
   }
 }
 
-}  // namespace
 
 Result<std::string> Renderer::Render(std::string_view template_name,
                                      const nlohmann::json& model) const {
@@ -46,7 +41,7 @@ Result<std::string> Renderer::Render(std::string_view template_name,
   if (source == nullptr) {
     return Fail(Status::Internal("theme has no template \"" + std::string(template_name) + "\""));
   }
-  mu::data data = ToData(model);
+  mu::data data = MustacheData(model);
   mu::data assets{mu::data::type::object};
   for (const auto& [name, asset] : theme_.assets()) {
     std::string key = name;

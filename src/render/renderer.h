@@ -9,6 +9,7 @@
 // Thread-safe: Render() keeps no state between calls.
 #pragma once
 
+#include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -16,6 +17,11 @@
 #include "render/theme.h"
 
 namespace dateline {
+
+// JSON -> Mustache data, as every template in the project sees it: empty
+// strings and empty arrays are falsy, numbers are their JSON text. (The
+// reader theme's Renderer and the newsroom's admin pages both use it.)
+kainjow::mustache::data MustacheData(const nlohmann::json& j);
 
 class Renderer {
  public:

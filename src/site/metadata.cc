@@ -65,8 +65,17 @@ std::vector<json> PageJsonLd(const json& model, const PageMetaInput& in, const S
     if (!description.empty()) news["description"] = description;
     std::string image = Abs(s, Str(a, "/lead_image/src"_json_pointer));
     news["image"] = json::array({image.empty() ? in.logo_url : image});
-    std::string modified = Str(a, "/updated/iso"_json_pointer);
+    // The newest of publishing, the last edit and the last correction.
+    std::string modified = Str(a, "/modified/iso"_json_pointer);
+    if (modified.empty()) modified = Str(a, "/updated/iso"_json_pointer);
     news["dateModified"] = modified.empty() ? news["datePublished"] : json(modified);
+    json corrections = json::array();
+    for (const json& c : a.value("corrections", json::array())) {
+      corrections.push_back({{"@type", "CorrectionComment"},
+                             {"text", c.value("note", "")},
+                             {"datePublished", Str(c, "/at/iso"_json_pointer)}});
+    }
+    if (!corrections.empty()) news["correction"] = corrections;
     json authors = json::array();
     for (const json& p : a.value("authors", json::array())) {
       authors.push_back(
@@ -164,7 +173,8 @@ void AddPageMetadata(json& model, const PageMetaInput& in, const SiteSettings& s
   add("og:locale", OgLocale(is_article ? a.value("language", s.language) : s.language));
   if (is_article) {
     std::string published = Str(a, "/published/iso"_json_pointer);
-    std::string modified = Str(a, "/updated/iso"_json_pointer);
+    std::string modified = Str(a, "/modified/iso"_json_pointer);
+    if (modified.empty()) modified = Str(a, "/updated/iso"_json_pointer);
     add("article:published_time", published);
     add("article:modified_time", modified.empty() ? published : modified);
     add("article:section", Str(a, "/section/name"_json_pointer));

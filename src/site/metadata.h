@@ -4,8 +4,9 @@
 // AddPageMetadata adds `meta` to a page's model: `og[]` ({property,
 // content}: Open Graph and article:*), `twitter[]` ({name, content}),
 // `json_ld[]` (schema.org documents, serialized for a <script> element by
-// render/structured_data.h: NewsArticle + BreadcrumbList on articles,
-// CollectionPage with an ItemList on listings, WebSite with a SearchAction
+// render/structured_data.h: NewsArticle (dateModified the newest of
+// publishing, editing and correcting; a CorrectionComment per correction)
+// + BreadcrumbList on articles, CollectionPage with an ItemList on listings, WebSite with a SearchAction
 // and an ItemList on home) and `feeds[]` ({title, type, href} for <link
 // rel="alternate">). It reads only the model, the settings and the given
 // absolute logo URL, so any theme can show it. Pages with status 404 get

@@ -1,5 +1,6 @@
 #include "site/site.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "text/excerpt.h"
@@ -170,6 +171,7 @@ Page Site::Resolve(std::string_view path) {
   std::string base = "/";
   for (auto s : seg) base += std::string(s) + "/";
 
+  if (base == kCorrectionsPath) return CorrectionsPage(page);
   if (seg.empty()) {
     if (page == 1) return HomePage();
     return ListPage("latest", ArticleQuery{}, {{"title", "Latest news"}}, base, page);
@@ -383,6 +385,18 @@ std::vector<Article> Site::RelatedNews(const Article& a, std::vector<std::int64_
 Page Site::ArticlePage(const Article& a, std::string_view path) {
   std::string canonical = Url(a);
   if (canonical != path) return RedirectTo(canonical);
+  return ArticleView(a);
+}
+
+Page Site::PreviewPage(const Article& a) {
+  Page p = ArticleView(a);
+  p.model["preview"] = true;
+  p.model["page"]["noindex"] = true;
+  return p;
+}
+
+Page Site::ArticleView(const Article& a) {
+  std::string canonical = Url(a);
   Page p;
   p.template_name = "article";
   std::string description = Excerpt(a);
@@ -391,8 +405,27 @@ Page Site::ArticlePage(const Article& a, std::string_view path) {
   json article = Item(a);
   article["dek"] = a.dek;
   article["body_html"] = RenderBody(a.body, a.body_format, {settings_.iframe_hosts});
+  // Corrections, oldest first; the newest one (like an edit) updates the story.
+  std::vector<Correction> corrections;
+  if (a.id != 0) {
+    auto listed = store_.ListCorrections(a.id);
+    if (!listed) throw std::runtime_error(listed.error().ToString());
+    corrections = std::move(*listed);
+  }
   Seconds published = a.published_at.value_or(a.created_at);
-  if (a.updated_at && *a.updated_at > published + 60) article["updated"] = Time(*a.updated_at);
+  Seconds modified = std::max(published, a.updated_at.value_or(published));
+  json notes = json::array();
+  for (const Correction& c : corrections) {
+    notes.push_back({{"note", c.note}, {"at", Time(c.at)}});
+    modified = std::max(modified, c.at);
+  }
+  article["corrections"] = notes;
+  article["has_corrections"] = !notes.empty();
+  article["modified"] = Time(modified);
+  // "Updated" for a change after the first minute, and always once corrected.
+  if (modified > published + 60 || (!notes.empty() && modified > published)) {
+    article["updated"] = Time(modified);
+  }
   json authors = json::array();
   for (std::size_t i = 0; i < a.authors.size(); ++i) {
     // The store keys authors and tags by the slug of their name.

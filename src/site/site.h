@@ -1,12 +1,15 @@
 // Site: decides what page a reader's path is and gathers its data.
 //
 // Resolve() maps a path to a page kind (article, home, section, tag,
-// author, date archive, static page, 404, or a redirect) and builds the page's view
-// model: plain JSON data that a theme template turns into HTML. It never
-// formats HTML itself (article bodies come from the text layer already
-// sanitized). Only what readers may see at the clock's current time is
-// ever used: drafts, stories in review and future stories do not exist
+// author, date archive, the corrections page, static page, 404, or a
+// redirect) and builds the page's view model: plain JSON data that a theme
+// template turns into HTML. It never formats HTML itself (article bodies
+// come from the text layer already sanitized). Only what readers may see at
+// the clock's current time is ever used: drafts, stories in review,
+// unpublished and future stories (and their corrections) do not exist
 // here. Not-found is a normal result (status 404 with the not-found model).
+// PreviewPage() is the one way to see a story readers cannot see: it is for
+// the newsroom, behind its login, and is never reached through Resolve().
 // Thread-safety: Resolve() may be called from many threads at once if the
 // Store allows it (SqliteStore does); Site's only mutable state is a
 // mutex-guarded memo of story excerpts, keyed by the text they come from.
@@ -36,7 +39,7 @@ struct SearchParams {
 
 struct Page {
   int status = 200;               // 200, 301 or 404
-  std::string template_name;      // "article", "home", "list", "not_found"
+  std::string template_name;      // "article", "home", "list", "corrections", "not_found", ...
   nlohmann::json model;           // the view model (see docs/templates.md)
   std::string location;           // for 301: the path to go to
 };
@@ -49,6 +52,11 @@ class Site {
        SearchIndex* search = nullptr);
 
   Page Resolve(std::string_view path);
+  // A story of any status exactly as readers will see it once it is public:
+  // the article page's template and view model, plus `preview: true` (the
+  // theme shows a "not published" banner) and `page.noindex`. Never
+  // redirects or 404s; the caller decides who may see it.
+  Page PreviewPage(const Article& a);
   // The 404 page (status 404), for paths outside Resolve's routes too.
   Page NotFound();
   // /search/?q=...: results with highlighted snippets, or a friendly page
@@ -62,6 +70,13 @@ class Site {
   const SiteSettings& settings() const { return settings_; }
   const Clock& clock() const { return clock_; }
 
+  // How many corrections /corrections/ lists: those on stories readers
+  // can see now (the static build pages the list by it).
+  std::int64_t CountVisibleCorrections();
+
+  // The public list of corrections, newest first, paged like listings.
+  static constexpr std::string_view kCorrectionsPath = "/corrections/";
+
   // Block sizes of the article page (the reference page's).
   static constexpr int kRelatedNews = 6;
   static constexpr int kRelatedPosts = 6;
@@ -72,6 +87,16 @@ class Site {
     int page = 1;
   };
   Page ArticlePage(const Article& a, std::string_view path);
+  // The article page's model for `a`, whatever its status or path.
+  Page ArticleView(const Article& a);
+  Page CorrectionsPage(int page);
+  // Corrections on visible stories, newest first: their number, and those
+  // at positions [from, from + count) with their stories.
+  struct CorrectionScan {
+    std::int64_t total = 0;
+    std::vector<std::pair<Correction, Article>> window;
+  };
+  CorrectionScan ScanCorrections(std::int64_t from, std::int64_t count);
   Page HomePage();
   Page ListPage(std::string_view kind, const ArticleQuery& q, nlohmann::json header,
                 std::string base_path, int page);

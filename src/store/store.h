@@ -24,8 +24,16 @@
 #include "base/status.h"
 #include "core/article.h"
 #include "core/static_page.h"
+#include "core/user.h"
 
 namespace dateline {
+
+// How a listing is ordered. Ties break by id, newest first.
+enum class ArticleOrder {
+  kPublishedNewest,  // published_at DESC (stories without one last)
+  kModifiedNewest,   // modified_at DESC (the newsroom's story list)
+  kHeadline,         // headline A-Z (case-insensitive)
+};
 
 // Which articles a listing wants. Empty filters match everything.
 struct ArticleQuery {
@@ -36,6 +44,10 @@ struct ArticleQuery {
   std::optional<Seconds> published_before;  // exclusive
   std::optional<Seconds> visible_at;  // only what readers may see at this time
   bool featured_only = false;
+  std::vector<PublishState> statuses;  // empty: any status
+  std::int64_t owner_id = 0;           // 0: anyone's
+  std::string headline_contains;       // case-insensitive substring (newsroom search)
+  ArticleOrder order = ArticleOrder::kPublishedNewest;
   std::vector<std::int64_t> exclude_ids;
   int limit = 10;
   int offset = 0;
@@ -78,10 +90,13 @@ class Store {
   virtual Status Transaction(const std::function<Status()>& fn) = 0;
 
   // Inserts (id == 0) or updates an article, creating its section, tags and
-  // authors on first use. Sets id, created_at and modified_at in `a`.
-  // InvalidArgument names the field: empty headline or body, bad slug,
-  // a slug used by another article.
-  virtual Status SaveArticle(Article& a) = 0;
+  // authors on first use. Sets id, created_at, modified_at and version in
+  // `a` (version: 1 on insert, +1 on every update). InvalidArgument names
+  // the field: empty headline or body, bad slug, a slug used by another
+  // article. With `expected_version` set, an update whose stored version
+  // differs fails with Conflict and writes nothing (a stale editor).
+  virtual Status SaveArticle(Article& a, std::optional<std::int64_t> expected_version) = 0;
+  Status SaveArticle(Article& a) { return SaveArticle(a, std::nullopt); }
   virtual Status DeleteArticle(std::int64_t id) = 0;
   virtual Result<Article> GetArticle(std::int64_t id) = 0;
   virtual Result<Article> GetArticleBySlug(std::string_view slug) = 0;
@@ -131,6 +146,48 @@ class Store {
 
   virtual Result<std::vector<ChangeLogEntry>> ChangesSince(std::int64_t seq, int limit) = 0;
   virtual Result<std::int64_t> LastChangeSeq() = 0;
+
+  // The scheduler's step: every article with status scheduled and a
+  // publish time at or before `now` becomes published, each with a change
+  // log entry ("article", id, "update"), in one transaction. Returns their
+  // ids (empty when none is due). Running it twice, or from two processes,
+  // publishes each story exactly once.
+  virtual Result<std::vector<std::int64_t>> PublishDue(Seconds now) = 0;
+
+  // --- The newsroom (core/user.h). None of these append to the change log:
+  // they change no page. ---
+
+  // Inserts (id == 0) or updates a user; sets id and created_at.
+  // InvalidArgument for a bad email or an empty name; Conflict when the
+  // email (compared lower-cased) belongs to another user.
+  virtual Status SaveUser(User& u) = 0;
+  virtual Result<User> GetUser(std::int64_t id) = 0;
+  virtual Result<User> GetUserByEmail(std::string_view email) = 0;  // case-insensitive
+  virtual Result<std::vector<User>> ListUsers() = 0;                 // by id
+
+  virtual Status PutSession(const Session& s) = 0;  // insert or replace by token_hash
+  virtual Result<Session> GetSession(std::string_view token_hash) = 0;
+  virtual Status TouchSession(std::string_view token_hash, Seconds at) = 0;
+  virtual Status DeleteSession(std::string_view token_hash) = 0;
+  virtual Status DeleteSessionsOf(std::int64_t user_id) = 0;
+
+  virtual Status AddApiToken(ApiToken& t) = 0;  // sets id
+  virtual Result<ApiToken> GetApiTokenByHash(std::string_view token_hash) = 0;
+  virtual Result<std::vector<ApiToken>> ListApiTokens(std::int64_t user_id) = 0;  // by id
+  virtual Status RevokeApiToken(std::int64_t id) = 0;  // NotFound when missing
+  virtual Status TouchApiToken(std::int64_t id, Seconds at) = 0;
+
+  // Revisions: one per save, kept forever, newest first in listings.
+  virtual Status AddRevision(Revision& r) = 0;  // sets id
+  virtual Result<std::vector<Revision>> ListRevisions(std::int64_t article_id) = 0;
+  virtual Result<Revision> GetRevision(std::int64_t id) = 0;
+
+  // Corrections on published stories, oldest first for one article;
+  // newest first (with paging) for the site's /corrections/ page.
+  virtual Status AddCorrection(Correction& c) = 0;  // sets id
+  virtual Result<std::vector<Correction>> ListCorrections(std::int64_t article_id) = 0;
+  virtual Result<std::vector<Correction>> RecentCorrections(int limit, int offset) = 0;
+  virtual Result<std::int64_t> CountCorrections() = 0;
 };
 
 struct StoreOptions {

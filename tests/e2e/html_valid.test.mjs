@@ -42,7 +42,9 @@ else describe('HTML validity (Nu Html Checker)', () => {
   });
 
   test('every page kind has no validator errors', async () => {
-    const pages = await demoPages(server.url);
+    // The demo pages, plus the corrections page (the demo has no
+    // corrections: this checks its empty state and the footer link).
+    const pages = [...await demoPages(server.url), { name: 'corrections', url: '/corrections/', status: 200 }];
     const byFile = new Map();
     for (const p of pages) {
       const r = await fetch(server.url + p.url);

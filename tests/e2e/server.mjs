@@ -4,7 +4,8 @@
 //
 // startDemo() creates a fresh demo site in a new temp folder with
 // `dateline demo --dir TMP/site --listen 127.0.0.1:0`, waits for its
-// "listening on http://HOST:PORT" line and returns {url, origin, stop}.
+// "listening on http://HOST:PORT" line and returns {url, origin, dir, stop}
+// (dir: the site's folder, for commands such as addUser).
 // stop() sends SIGTERM, waits for the process to exit (SIGKILL after 10 s)
 // and removes the temp folder; it is safe to call twice.
 import { spawn, spawnSync } from 'node:child_process';
@@ -104,11 +105,25 @@ export async function startDemo({ timeoutMs = 30000 } = {}) {
       });
     });
     child.stdout.resume();
-    return { url, origin: new URL(url).origin, stop, stderr: () => stderr };
+    return { url, origin: new URL(url).origin, dir: path.join(tmp, 'site'), stop, stderr: () => stderr };
   } catch (e) {
     await stop();
     throw e;
   }
+}
+
+// Adds a newsroom user to the site in `dir` (the server may be running:
+// SQLite lets the command write beside it) with
+// `dateline user add EMAIL --name NAME --role ROLE --site DIR --password-stdin`.
+// Throws with the command's output if it fails.
+export function addUser(dir, { email, name, role, password }) {
+  const r = spawnSync(binary, ['user', 'add', email, '--name', name, '--role', role, '--site', dir,
+    '--password-stdin'], { input: `${password}\n`, encoding: 'utf8', timeout: 30000 });
+  if (r.error || r.status !== 0) {
+    throw new Error(`dateline user add ${email} failed (${r.error ? r.error.message : `exit ${r.status}`})` +
+      `\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  }
+  return r.stdout;
 }
 
 // The URLs of one of every page kind of the demo site, found by following

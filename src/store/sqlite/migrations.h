@@ -4,6 +4,11 @@
 // run on open, each in its own transaction, so a database written by any
 // earlier Dateline is brought up to date and a failure leaves it at the
 // last complete version. A database newer than this binary is refused.
+// Migrate() turns foreign keys off around the run (SQLite's procedure for
+// rebuilding a table: a DROP TABLE with them on would cascade into the
+// tables that refer to it), runs PRAGMA foreign_key_check before each
+// COMMIT (failing that migration when a row breaks a foreign key), and
+// turns them back on. It must not be called inside an open transaction.
 // docs/storage-schema.md describes the tables.
 #pragma once
 

@@ -1,9 +1,11 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include "store/sqlite/db.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/newsroom_tables.h"
 
 namespace dateline {
 
@@ -12,18 +14,21 @@ namespace {
 using sqlite::Db;
 using sqlite::Stmt;
 
-#define DL_ARTICLE_COLUMNS                                                                      \
-  "a.id, a.slug, a.headline, a.dek, a.dateline, a.body, a.body_format, a.excerpt, s.slug, "     \
-  "a.status, a.published_at, a.updated_at, a.language, a.lead_image_url, a.lead_image_alt, "    \
-  "a.lead_image_caption, a.lead_image_credit, a.featured, a.created_at, a.modified_at "
+#define DL_ARTICLE_COLUMNS                                                                   \
+  "a.id, a.slug, a.headline, a.dek, a.dateline, a.body, a.body_format, a.excerpt, s.slug, "  \
+  "a.status, a.published_at, a.updated_at, a.language, a.lead_image_url, a.lead_image_alt, " \
+  "a.lead_image_caption, a.lead_image_credit, a.featured, a.created_at, a.modified_at, "     \
+  "a.owner_id, a.version "
 
-#define DL_PAGE_COLUMNS                                                                   \
+#define DL_PAGE_COLUMNS                                                                \
   "id, path, title, body, body_format, status, published_at, updated_at, created_at, " \
   "modified_at"
 
 #define DL_VISIBLE(now) "a.status IN ('published', 'scheduled') AND a.published_at <= " now
 
 // One WHERE clause serves listings and counts; empty parameters match all.
+// ?9 and ?10 are the listing's LIMIT and OFFSET; ?11 is a JSON array of
+// status names, ?13 a LIKE pattern already escaped with '\' (LikeEscape).
 #define DL_QUERY_WHERE                                                                    \
   " FROM articles a LEFT JOIN sections s ON s.id = a.section_id WHERE "                   \
   "(?1 = '' OR s.slug = ?1) "                                                             \
@@ -35,7 +40,13 @@ using sqlite::Stmt;
   "AND (?5 IS NULL OR a.published_at < ?5) "                                              \
   "AND (?6 IS NULL OR (" DL_VISIBLE("?6") ")) "                                           \
   "AND (?7 = 0 OR a.featured = 1) "                                                       \
-  "AND a.id NOT IN (SELECT value FROM json_each(?8)) "
+  "AND a.id NOT IN (SELECT value FROM json_each(?8)) "                                    \
+  "AND (json_array_length(?11) = 0 OR a.status IN (SELECT value FROM json_each(?11))) "   \
+  "AND (?12 = 0 OR a.owner_id = ?12) "                                                    \
+  "AND (?13 = '' OR a.headline LIKE '%' || ?13 || '%' ESCAPE '\\') "
+
+#define DL_LIST_ARTICLES(order_by) \
+  "SELECT " DL_ARTICLE_COLUMNS DL_QUERY_WHERE "ORDER BY " order_by " LIMIT ?9 OFFSET ?10"
 
 std::string IdsJson(const std::vector<std::int64_t>& ids) {
   std::string out = "[";
@@ -46,11 +57,38 @@ std::string IdsJson(const std::vector<std::int64_t>& ids) {
   return out + "]";
 }
 
+std::string StatusesJson(const std::vector<PublishState>& states) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    out += PublishStateName(states[i]);  // a-z only: no JSON escaping needed
+    out += '"';
+  }
+  return out + "]";
+}
+
+// `text` as a LIKE pattern matching itself: '%', '_' and the escape
+// character '\' itself are preceded by '\' (the query says ESCAPE '\').
+std::string LikeEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+StoreOptions WithClock(StoreOptions options) {
+  if (options.clock == nullptr) options.clock = &DefaultClock();
+  return options;
+}
+
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(StoreOptions options) : options_(std::move(options)) {
-    if (options_.clock == nullptr) options_.clock = &DefaultClock();
-  }
+  explicit SqliteStore(StoreOptions options)
+      : options_(WithClock(std::move(options))), newsroom_(db_, *options_.clock) {}
 
   Status Open(const std::string& path) {
     DL_RETURN_IF_ERROR(db_.Open(path, options_.read_only));
@@ -63,7 +101,9 @@ class SqliteStore final : public Store {
     return InTx(fn);
   }
 
-  Status SaveArticle(Article& a) override {
+  using Store::SaveArticle;
+
+  Status SaveArticle(Article& a, std::optional<std::int64_t> expected_version) override {
     std::lock_guard lock(mu_);
     if (a.headline.empty()) return Status::InvalidArgument("headline: required");
     if (a.body.empty()) return Status::InvalidArgument("body: required");
@@ -72,6 +112,23 @@ class SqliteStore final : public Store {
                                      "\": must be 1-200 characters of a-z, 0-9 and '-'");
     }
     return InTx([&]() -> Status {
+      bool insert = a.id == 0;
+      if (!insert) {
+        // Checked before anything is written; the write lock (BEGIN
+        // IMMEDIATE) keeps another writer from saving in between.
+        auto cur = db_.Prepare("SELECT version FROM articles WHERE id = ?1");
+        if (!cur) return cur.error();
+        if (!cur->Bind(1, a.id).Step()) {
+          DL_RETURN_IF_ERROR(cur->status());
+          return Status::NotFound("article " + std::to_string(a.id));
+        }
+        std::int64_t stored = cur->Int(0);
+        if (expected_version && *expected_version != stored) {
+          return Status::Conflict(
+              "field \"version\": the story was changed by someone else (now version " +
+              std::to_string(stored) + ")");
+        }
+      }
       std::optional<std::int64_t> section_id;
       if (!a.section.empty()) {
         auto s = EnsureSectionLocked(a.section, TitleCaseFromSlug(a.section));
@@ -79,24 +136,23 @@ class SqliteStore final : public Store {
         section_id = s->id;
       }
       Seconds now = options_.clock->Now();
-      bool insert = a.id == 0;
-      if (insert) a.created_at = now;
-      a.modified_at = now;
       auto st = insert ? db_.Prepare(
                              "INSERT INTO articles (slug, headline, dek, dateline, body, "
                              "body_format, excerpt, section_id, status, published_at, updated_at, "
                              "language, lead_image_url, lead_image_alt, lead_image_caption, "
-                             "lead_image_credit, featured, created_at, modified_at, id) VALUES "
+                             "lead_image_credit, featured, created_at, modified_at, owner_id, "
+                             "version, id) VALUES "
                              "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                             "?16, ?17, ?18, ?19, NULL)")
+                             "?16, ?17, ?18, ?19, ?21, 1, NULL) RETURNING id, created_at, version")
                        : db_.Prepare(
                              "UPDATE articles SET slug = ?1, headline = ?2, dek = ?3, "
                              "dateline = ?4, body = ?5, body_format = ?6, excerpt = ?7, "
                              "section_id = ?8, status = ?9, published_at = ?10, "
                              "updated_at = ?11, language = ?12, lead_image_url = ?13, "
                              "lead_image_alt = ?14, lead_image_caption = ?15, "
-                             "lead_image_credit = ?16, featured = ?17, modified_at = ?19 "
-                             "WHERE id = ?20 RETURNING created_at");
+                             "lead_image_credit = ?16, featured = ?17, modified_at = ?19, "
+                             "owner_id = ?21, version = version + 1 "
+                             "WHERE id = ?20 RETURNING id, created_at, version");
       if (!st) return st.error();
       st->Bind(1, a.slug).Bind(2, a.headline).Bind(3, a.dek).Bind(4, a.dateline).Bind(5, a.body);
       st->Bind(6, BodyFormatName(a.body_format)).Bind(7, a.excerpt).Bind(8, section_id);
@@ -108,27 +164,26 @@ class SqliteStore final : public Store {
       } else {
         st->BindNull(13).Bind(14, "").Bind(15, "").Bind(16, "");
       }
-      st->Bind(17, std::int64_t{a.featured ? 1 : 0}).Bind(19, now);
-      bool found = insert;
+      st->Bind(17, std::int64_t{a.featured ? 1 : 0}).Bind(19, now).Bind(21, a.owner_id);
       if (insert) {
-        st->Bind(18, a.created_at);
+        st->Bind(18, now);
       } else {
         st->Bind(20, a.id);
-        if (st->Step()) {
-          found = true;
-          a.created_at = st->Int(0);
-        }
       }
+      bool found = st->Step();
+      std::int64_t id = found ? st->Int(0) : 0;
+      Seconds created_at = found ? st->Int(1) : 0;
+      std::int64_t version = found ? st->Int(2) : 0;
       Status s = st->Run();
       if (s.IsConflict()) {
         return Status::InvalidArgument("slug \"" + a.slug + "\": already used by another article");
       }
       DL_RETURN_IF_ERROR(s);
-      if (insert) {
-        a.id = db_.LastInsertId();
-      } else if (!found) {
-        return Status::NotFound("article " + std::to_string(a.id));
-      }
+      if (!found) return Status::NotFound("article " + std::to_string(a.id));
+      a.id = id;
+      a.created_at = created_at;
+      a.modified_at = now;
+      a.version = version;
       DL_RETURN_IF_ERROR(ReplaceLinks(a));
       return LogChange("article", a.id, insert ? "insert" : "update");
     });
@@ -167,8 +222,21 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Article>> ListArticles(const ArticleQuery& q) override {
     std::lock_guard lock(mu_);
-    auto st = db_.Prepare("SELECT " DL_ARTICLE_COLUMNS DL_QUERY_WHERE
-                          "ORDER BY a.published_at DESC, a.id DESC LIMIT ?9 OFFSET ?10");
+    // One statement per order, so each can use its index.
+    const char* sql = nullptr;
+    switch (q.order) {
+      case ArticleOrder::kPublishedNewest:
+        sql = DL_LIST_ARTICLES("a.published_at DESC, a.id DESC");
+        break;
+      case ArticleOrder::kModifiedNewest:
+        sql = DL_LIST_ARTICLES("a.modified_at DESC, a.id DESC");
+        break;
+      case ArticleOrder::kHeadline:
+        sql = DL_LIST_ARTICLES("a.headline COLLATE NOCASE, a.id DESC");
+        break;
+    }
+    if (sql == nullptr) return Fail(Status::InvalidArgument("order: unknown"));
+    auto st = db_.Prepare(sql);
     if (!st) return Fail(st.error());
     BindQuery(*st, q);
     st->Bind(9, std::int64_t{q.limit}).Bind(10, std::int64_t{q.offset});
@@ -509,6 +577,119 @@ class SqliteStore final : public Store {
     return n;
   }
 
+  Result<std::vector<std::int64_t>> PublishDue(Seconds now) override {
+    std::lock_guard lock(mu_);
+    std::vector<std::int64_t> ids;
+    Status s = InTx([&]() -> Status {
+      ids.clear();
+      // BEGIN IMMEDIATE holds the write lock: a second caller (another
+      // process too) finds these stories already published.
+      auto st = db_.Prepare(
+          "UPDATE articles SET status = 'published', version = version + 1, modified_at = ?2 "
+          "WHERE status = 'scheduled' AND published_at <= ?1 RETURNING id");
+      if (!st) return st.error();
+      st->Bind(1, now).Bind(2, options_.clock->Now());
+      while (st->Step()) ids.push_back(st->Int(0));
+      DL_RETURN_IF_ERROR(st->status());
+      std::sort(ids.begin(), ids.end());
+      for (std::int64_t id : ids) DL_RETURN_IF_ERROR(LogChange("article", id, "update"));
+      return Status::Ok();
+    });
+    if (!s.ok()) return Fail(s);
+    return ids;
+  }
+
+  // --- The newsroom (schema version 5): see NewsroomTables. ---
+
+  Status SaveUser(User& u) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.SaveUser(u);
+  }
+  Result<User> GetUser(std::int64_t id) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.GetUser(id);
+  }
+  Result<User> GetUserByEmail(std::string_view email) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.GetUserByEmail(email);
+  }
+  Result<std::vector<User>> ListUsers() override {
+    std::lock_guard lock(mu_);
+    return newsroom_.ListUsers();
+  }
+
+  Status PutSession(const Session& s) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.PutSession(s);
+  }
+  Result<Session> GetSession(std::string_view token_hash) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.GetSession(token_hash);
+  }
+  Status TouchSession(std::string_view token_hash, Seconds at) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.TouchSession(token_hash, at);
+  }
+  Status DeleteSession(std::string_view token_hash) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.DeleteSession(token_hash);
+  }
+  Status DeleteSessionsOf(std::int64_t user_id) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.DeleteSessionsOf(user_id);
+  }
+
+  Status AddApiToken(ApiToken& t) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.AddApiToken(t);
+  }
+  Result<ApiToken> GetApiTokenByHash(std::string_view token_hash) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.GetApiTokenByHash(token_hash);
+  }
+  Result<std::vector<ApiToken>> ListApiTokens(std::int64_t user_id) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.ListApiTokens(user_id);
+  }
+  Status RevokeApiToken(std::int64_t id) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.RevokeApiToken(id);
+  }
+  Status TouchApiToken(std::int64_t id, Seconds at) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.TouchApiToken(id, at);
+  }
+
+  Status AddRevision(Revision& r) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.AddRevision(r);
+  }
+  Result<std::vector<Revision>> ListRevisions(std::int64_t article_id) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.ListRevisions(article_id);
+  }
+  Result<Revision> GetRevision(std::int64_t id) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.GetRevision(id);
+  }
+
+  Status AddCorrection(Correction& c) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.AddCorrection(c);
+  }
+  Result<std::vector<Correction>> ListCorrections(std::int64_t article_id) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.ListCorrections(article_id);
+  }
+  Result<std::vector<Correction>> RecentCorrections(int limit, int offset) override {
+    std::lock_guard lock(mu_);
+    return newsroom_.RecentCorrections(limit, offset);
+  }
+  Result<std::int64_t> CountCorrections() override {
+    std::lock_guard lock(mu_);
+    return newsroom_.CountCorrections();
+  }
+
  private:
   // Caller holds mu_.
   Status InTx(const std::function<Status()>& fn) {
@@ -542,6 +723,8 @@ class SqliteStore final : public Store {
     st.Bind(1, q.section_slug).Bind(2, q.tag_slug).Bind(3, q.author_slug);
     st.Bind(4, q.published_from).Bind(5, q.published_before).Bind(6, q.visible_at);
     st.Bind(7, std::int64_t{q.featured_only ? 1 : 0}).Bind(8, IdsJson(q.exclude_ids));
+    st.Bind(11, StatusesJson(q.statuses)).Bind(12, q.owner_id);
+    st.Bind(13, LikeEscape(q.headline_contains));
   }
 
   static StaticPage ReadPage(const Stmt& st) {
@@ -684,6 +867,8 @@ class SqliteStore final : public Store {
     a.featured = st.Int(17) != 0;
     a.created_at = st.Int(18);
     a.modified_at = st.Int(19);
+    a.owner_id = st.Int(20);
+    a.version = st.Int(21);
     return a;
   }
 
@@ -728,6 +913,7 @@ class SqliteStore final : public Store {
   StoreOptions options_;
   std::recursive_mutex mu_;
   Db db_;
+  sqlite::NewsroomTables newsroom_;  // borrows db_ and the clock
   int depth_ = 0;
 };
 

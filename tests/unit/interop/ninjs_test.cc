@@ -12,10 +12,14 @@
 namespace dateline {
 namespace {
 
+using nlohmann::ordered_json;
+
 class NinjsTest : public ::testing::Test {
  protected:
   std::unique_ptr<Store> Open(const std::string& name) {
-    auto s = OpenSqliteStore(dir_ / name, {Slugify, nullptr});
+    // One fixed clock for every store: a draft's versionCreated is its
+    // modified_at, which must not tick between export and re-export.
+    auto s = OpenSqliteStore(dir_ / name, {Slugify, &clock_});
     EXPECT_TRUE(s.has_value());
     return std::move(*s);
   }
@@ -32,6 +36,7 @@ class NinjsTest : public ::testing::Test {
     EXPECT_TRUE(ExportNinjs(store, o, out).ok());
     return out.str();
   }
+  FakeClock clock_{1'700'100'000};
   testing::TempDir dir_;
 };
 
@@ -66,7 +71,12 @@ TEST_F(NinjsTest, RoundTripIsLossless) {
   EXPECT_EQ(item["headlines"][0]["value"], "Flood waters rise");
   EXPECT_EQ(item["by"], "Ann Writer, Bo Reporter and Cy Editor");
   EXPECT_EQ(item["pubStatus"], "usable");
-  EXPECT_EQ(item["associations"]["featuremedia"]["renditions"][0]["href"], "https://img.example/f.jpg");
+  EXPECT_EQ(item["version"], "1");
+  ASSERT_TRUE(item["associations"].is_array());
+  ASSERT_EQ(item["associations"].size(), 1u);
+  EXPECT_EQ(item["associations"][0]["name"], "featuremedia");
+  EXPECT_EQ(item["associations"][0]["renditions"][0]["href"], "https://img.example/f.jpg");
+  EXPECT_EQ(item["associations"][0]["renditions"][0]["contentType"], "image/jpeg");
 
   auto b = Open("b.db");
   auto r = Import(*b, first);
@@ -131,6 +141,209 @@ TEST_F(NinjsTest, BadLinesAreReportedAndNothingIsWritten) {
       << r.error().message();
   EXPECT_NE(r.error().message().find("line 3: invalid JSON"), std::string::npos);
   EXPECT_TRUE(s->AllArticles()->empty());
+}
+
+TEST_F(NinjsTest, ArticleToNinjsWritesANinjs3Item) {
+  Article a;
+  a.id = 7;
+  a.slug = "bridge-opens";
+  a.headline = "Bridge opens";
+  a.body = "<p>The <b>new</b> bridge opened today.</p><p>Traffic flows.</p>";
+  a.body_format = BodyFormat::kHtml;
+  a.section = "city";
+  a.tags = {"Transport"};
+  a.status = PublishState::kPublished;
+  a.published_at = 1'700'000'000;
+  a.version = 3;
+  a.lead_image = LeadImage{"https://img.example/photos/Bridge.PNG?w=800", "The span", "Opening day",
+                           "Photo: Lee"};
+  SiteSettings site;
+  site.base_url = "https://news.example";
+  ordered_json j = ArticleToNinjs(a, site, "City News");
+  EXPECT_EQ(j["uri"], "https://news.example/2023/11/14/bridge-opens/");
+  EXPECT_EQ(j["type"], "text");
+  EXPECT_EQ(j["version"], "3");
+  EXPECT_EQ(j["pubStatus"], "usable");
+  EXPECT_EQ(j["bodies"][0]["contentType"], "text/html");
+  EXPECT_EQ(j["bodies"][0]["wordCount"], 7);
+  EXPECT_EQ(j["bodies"][0]["charCount"],
+            std::string("The new bridge opened today. Traffic flows.").size());
+  EXPECT_EQ(
+      j["subjects"][0],
+      ordered_json({{"name", "City News"}, {"uri", "dateline:section/city"}, {"rel", "section"}}));
+  EXPECT_EQ(j["subjects"][1], ordered_json({{"name", "Transport"}}));
+  ordered_json media = ordered_json::parse(R"({"name":"featuremedia",
+      "uri":"https://img.example/photos/Bridge.PNG?w=800","type":"picture",
+      "renditions":[{"name":"original","href":"https://img.example/photos/Bridge.PNG?w=800",
+                     "contentType":"image/png"}],
+      "descriptions":[{"role":"caption","value":"Opening day"},{"role":"alt","value":"The span"}],
+      "by":"Photo: Lee"})");
+  EXPECT_EQ(j["associations"], ordered_json::array({media})) << j["associations"].dump();
+
+  // The section's slug stands in for an unknown name; an unknown extension
+  // gives no contentType; a story never saved has no version.
+  a.version = 0;
+  a.lead_image = LeadImage{"https://img.example/render?id=4", "", "", ""};
+  j = ArticleToNinjs(a, site, "");
+  EXPECT_FALSE(j.contains("version"));
+  EXPECT_EQ(j["subjects"][0]["name"], "city");
+  EXPECT_EQ(j["associations"][0]["renditions"][0],
+            ordered_json({{"name", "original"}, {"href", "https://img.example/render?id=4"}}));
+  EXPECT_FALSE(j["associations"][0].contains("descriptions"));
+  EXPECT_FALSE(j["associations"][0].contains("by"));
+  a.lead_image.reset();
+  EXPECT_FALSE(ArticleToNinjs(a, site, "").contains("associations"));
+}
+
+TEST_F(NinjsTest, PubStatusFollowsTheEditorialState) {
+  Article a;
+  a.slug = "s";
+  a.headline = "S";
+  a.body = "x";
+  a.published_at = 1'700'000'000;
+  SiteSettings site;
+  const std::pair<PublishState, const char*> cases[] = {
+      {PublishState::kDraft, "withheld"},       {PublishState::kReview, "withheld"},
+      {PublishState::kScheduled, "usable"},     {PublishState::kPublished, "usable"},
+      {PublishState::kUnpublished, "canceled"},
+  };
+  for (const auto& [state, want] : cases) {
+    a.status = state;
+    EXPECT_EQ(ArticleToNinjs(a, site, "")["pubStatus"], want) << PublishStateName(state);
+  }
+}
+
+TEST_F(NinjsTest, ExportWritesWhatArticleToNinjsGives) {
+  auto s = Open("s.db");
+  Article a;
+  a.slug = "one";
+  a.headline = "One";
+  a.body = "Body";
+  a.section = "world";
+  a.status = PublishState::kPublished;
+  a.published_at = 1'700'000'000;
+  ASSERT_TRUE(s->SaveArticle(a).ok());
+  NinjsExportOptions o;
+  o.site.base_url = "https://news.example";
+  std::string name = s->GetSection("world")->name;
+  EXPECT_EQ(Export(*s), ArticleToNinjs(*s->GetArticle(a.id), o.site, name).dump() + "\n");
+}
+
+TEST_F(NinjsTest, UnpublishedRoundTripsAsCanceled) {
+  auto a = Open("a.db");
+  Article story;
+  story.slug = "taken-down";
+  story.language = "en";  // import fills in the default
+  story.headline = "Taken down";
+  story.body = "Legal hold.";
+  story.status = PublishState::kUnpublished;
+  story.published_at = 1'700'000'000;
+  ASSERT_TRUE(a->SaveArticle(story).ok());
+  std::string first = Export(*a);
+  EXPECT_EQ(nlohmann::json::parse(first)["pubStatus"], "canceled");
+  auto b = Open("b.db");
+  ASSERT_TRUE(Import(*b, first).has_value());
+  Article back = *b->GetArticleBySlug("taken-down");
+  EXPECT_EQ(back.status, PublishState::kUnpublished);
+  EXPECT_EQ(back.published_at, story.published_at);
+  EXPECT_EQ(Export(*b), first);
+}
+
+TEST_F(NinjsTest, VersionCountsSavesInTheImportingStore) {
+  auto a = Open("a.db");
+  Article story;
+  story.slug = "edited";
+  story.language = "en";  // import fills in the default
+  story.headline = "Edited";
+  story.body = "First.";
+  story.status = PublishState::kPublished;
+  story.published_at = 1'700'000'000;
+  ASSERT_TRUE(a->SaveArticle(story).ok());
+  story.body = "Second.";
+  ASSERT_TRUE(a->SaveArticle(story).ok());
+  std::string first = Export(*a);
+  EXPECT_EQ(nlohmann::json::parse(first)["version"], "2");
+  auto b = Open("b.db");
+  ASSERT_TRUE(Import(*b, first).has_value());
+  std::string second = Export(*b);
+  EXPECT_EQ(nlohmann::json::parse(second)["version"], "1");
+  auto without_version = [](const std::string& line) {
+    auto j = ordered_json::parse(line);
+    j.erase("version");
+    return j.dump();
+  };
+  EXPECT_EQ(without_version(second), without_version(first));
+}
+
+TEST_F(NinjsTest, ReadsBothAssociationForms) {
+  auto s = Open("s.db");
+  const std::string head =
+      R"({"versionCreated":"2025-01-01T10:00:00Z","headlines":[{"role":"main","value":"H"}],)"
+      R"("bodies":[{"role":"main","contentType":"text/html","value":"<p>B</p>"}],)";
+  const std::string media =
+      R"("renditions":[{"name":"thumbnail","href":"https://img.example/t.jpg"},)"
+      R"({"name":"original","href":"https://img.example/o.jpg","contentType":"image/jpeg"}],)"
+      R"("descriptions":[{"role":"caption","value":"Cap"},{"role":"alt","value":"Alt"}],"by":"Cred")";
+  const LeadImage want{"https://img.example/o.jpg", "Alt", "Cap", "Cred"};
+  struct Case {
+    const char* slug;
+    std::string associations;
+    std::optional<LeadImage> want;
+  };
+  const Case cases[] = {
+      // ninjs 1.x/2.x: an object keyed by name.
+      {"object-form", R"({"featuremedia":{"type":"picture",)" + media + "}}", want},
+      {"object-featureimage", R"({"featureimage":{"type":"picture",)" + media + "}}", want},
+      // ninjs 3.x: an array of named objects, featuremedia wherever it is.
+      {"array-form",
+       R"([{"name":"gallery-1","uri":"urn:x","type":"picture","renditions":[{"name":"original","href":"https://img.example/g.jpg"}]},)"
+       R"({"name":"featuremedia","uri":"urn:y","type":"picture",)" + media + "}]",
+       want},
+      {"array-featureimage",
+       R"([{"name":"sidebar","uri":"urn:s","type":"text"},{"name":"featureimage","type":"picture",)" + media + "}]",
+       want},
+      // No known name: the first picture.
+      {"array-first-picture",
+       R"([{"name":"related","uri":"urn:r","type":"text","renditions":[{"name":"original","href":"https://x.example/doc.jpg"}]},)"
+       R"({"name":"photo-1","uri":"urn:p","type":"picture",)" + media + "}]",
+       want},
+      {"array-no-picture", R"([{"name":"related","uri":"urn:r","type":"text"}])", std::nullopt},
+      {"array-of-junk", R"([1,"two",null,{"name":7,"type":["picture"]}])", std::nullopt},
+  };
+  std::string lines;
+  for (const Case& c : cases) {
+    lines += head + R"("uri":"urn:item:)" + c.slug + R"(","slugline":")" + c.slug +
+             R"(","associations":)" + c.associations + "}\n";
+  }
+  auto r = Import(*s, lines);
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  for (const Case& c : cases) {
+    auto a = s->GetArticleBySlug(c.slug);
+    ASSERT_TRUE(a.has_value()) << c.slug;
+    EXPECT_EQ(a->lead_image, c.want) << c.slug;
+  }
+}
+
+// Regression: members of an unexpected JSON type (a number where a string
+// belongs) threw nlohmann::json::type_error out of ImportNinjs.
+TEST_F(NinjsTest, MembersOfTheWrongTypeDoNotThrow) {
+  auto s = Open("s.db");
+  std::string line =
+      R"({"uri":"urn:odd","headlines":[{"role":1,"value":"Odd"},{"role":"main","value":"Odd types"}],)"
+      R"("bodies":[{"role":"main","contentType":"text/html","value":"<p>B</p>"}],)"
+      R"("descriptions":[{"role":["summary"],"value":"no"}],)"
+      R"("people":[{"name":"Ann","rel":5},{"name":3,"rel":"author"},{"name":"Bo","rel":"author"}],)"
+      R"("subjects":[{"name":"Rain","rel":false},{"name":{"x":1}}],)"
+      R"("associations":[{"name":1,"type":"picture","renditions":[{"name":2,"href":"https://img.example/a.jpg"}]}]})";
+  Result<NinjsImportReport> r = Fail(Status::Internal("not run"));
+  EXPECT_NO_THROW(r = Import(*s, line));
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  Article a = *s->GetArticleBySlug("odd-types");
+  EXPECT_EQ(a.authors, std::vector<std::string>{"Bo"});
+  EXPECT_EQ(a.tags, std::vector<std::string>{"Rain"});
+  EXPECT_EQ(a.excerpt, "");
+  ASSERT_TRUE(a.lead_image.has_value());
+  EXPECT_EQ(a.lead_image->url, "https://img.example/a.jpg");
 }
 
 }  // namespace

@@ -62,9 +62,11 @@ TEST_F(StoreTest, ArticleRoundTripKeepsEveryField) {
   a.lead_image = LeadImage{"/media/x.svg", "Alt", "Caption", "Credit"};
   a.related_pins = {"other", "another"};
   a.featured = true;
+  a.owner_id = 7;
   Article saved = Save(a);
   EXPECT_GT(saved.id, 0);
   EXPECT_EQ(saved.created_at, 10000);
+  EXPECT_EQ(saved.version, 1);
   auto back = store_->GetArticleBySlug("full");
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(*back, saved);
@@ -89,6 +91,8 @@ TEST_F(StoreTest, UpdateKeepsCreatedAndReplacesLinks) {
   EXPECT_EQ(back.headline, "New headline");
   EXPECT_EQ(back.created_at, 10000);
   EXPECT_EQ(back.modified_at, 10100);
+  EXPECT_EQ(back.version, 2);
+  EXPECT_EQ(back, a);
   EXPECT_EQ(back.tags, std::vector<std::string>{"Only"});
 }
 
