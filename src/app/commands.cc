@@ -17,6 +17,7 @@
 #include "base/fs.h"
 #include "http/server.h"
 #include "interop/jsonl.h"
+#include "newsroom/accounts.h"
 #include "newsroom/newsroom.h"
 #include "newsroom/scheduler.h"
 #include "render/theme.h"
@@ -37,6 +38,8 @@ constexpr std::pair<const char*, const char*> kDemoSections[] = {
     {"technology", "Technology"}, {"science", "Science"},   {"sport", "Sport"},
     {"culture", "Culture"},
 };
+
+constexpr const char* kDemoEditorEmail = "editor@demo.example";
 
 Status CreateDemo(const std::filesystem::path& dir, const std::string& listen) {
   InitOptions init;
@@ -68,8 +71,17 @@ Status CreateDemo(const std::filesystem::path& dir, const std::string& listen) {
   options.now = DefaultClock().Now();
   auto report = ImportJsonl(in, *site->store, options);
   if (!report) return report.error().WithContext("demo content");
+  // A newsroom account to try the admin pages with; its password is shown
+  // once, here, like `dateline user add` does.
+  newsroom::Accounts accounts(*site->store, DefaultClock());
+  std::string password = newsroom::RandomToken().substr(0, 20);
+  auto editor = accounts.AddUser(kDemoEditorEmail, "Demo Editor", Role::kAdmin, password);
+  if (!editor) return editor.error().WithContext("demo account");
   std::cout << "created the demo site in " << dir.string() << " (" << report->inserted
-            << " stories)" << std::endl;
+            << " stories)\n"
+            << "newsroom: " << init.base_url << "/admin/ as " << kDemoEditorEmail
+            << ", password " << password << " (shown once; `dateline user` manages accounts)"
+            << std::endl;
   return Status::Ok();
 }
 

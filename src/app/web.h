@@ -28,7 +28,8 @@ class Web {
         renderer_(theme),
         media_dir_(std::move(media_dir)),
         logo_url_(LogoUrl(site.settings(), theme)),
-        syndication_(site.store(), site.settings(), site.clock(), logo_url_) {}
+        syndication_(site.store(), site.settings(), site.clock(), logo_url_, &site.content(),
+                     &site.tables()) {}
 
   // The publisher logo as an absolute URL: `logo` from the settings, else
   // the theme's logo.svg.

@@ -56,6 +56,12 @@ struct Article {
   std::optional<LeadImage> lead_image;
   std::vector<std::string> related_pins;  // slugs, in order
   bool featured = false;
+  // Search and social overrides: the page's <title>, og:title and
+  // twitter:title, and its meta/og/twitter description. Empty means "use
+  // the headline" / "use the dek, else the excerpt". The visible headline
+  // and JSON-LD's headline are always `headline`.
+  std::string seo_title;        // at most kMaxSeoTitleBytes
+  std::string seo_description;  // at most kMaxSeoDescriptionBytes
   std::int64_t owner_id = 0;  // the user who created it; 0 for imported stories
   Seconds created_at = 0;   // set by the store
   Seconds modified_at = 0;  // set by the store
@@ -66,6 +72,12 @@ struct Article {
 
   bool operator==(const Article&) const = default;
 };
+
+// Limits on the SEO overrides, checked where stories come in (the bulk
+// format, hence the REST API and the editor). Search results show about
+// 60 characters of a title and 160 of a description.
+inline constexpr std::size_t kMaxSeoTitleBytes = 200;
+inline constexpr std::size_t kMaxSeoDescriptionBytes = 500;
 
 // True when readers may see the article at time `now`: published (or
 // scheduled) with a publish time at or before `now`.

@@ -19,7 +19,8 @@ using nlohmann::ordered_json;
 const std::set<std::string, std::less<>> kFields = {
     "slug",     "headline",     "dek",        "dateline", "body",       "body_format",
     "excerpt",  "section",      "tags",       "authors",  "status",     "published_at",
-    "updated_at", "language",   "lead_image", "related_pins", "featured"};
+    "updated_at", "language",   "lead_image", "related_pins", "featured", "seo_title",
+    "seo_description"};
 const std::set<std::string, std::less<>> kImageFields = {"url", "alt", "caption", "credit"};
 
 // Collects "field \"x\": reason" problems for one line.
@@ -137,6 +138,17 @@ Article ToArticle(const json& obj, const JsonlImportOptions& options, LineErrors
     if (it->is_boolean()) a.featured = it->get<bool>();
     else err.Add("featured", "expected true or false");
   }
+  a.seo_title = GetString(obj, "seo_title", err);
+  if (a.seo_title.size() > kMaxSeoTitleBytes) {
+    err.Add("seo_title", "at most " + std::to_string(kMaxSeoTitleBytes) + " bytes (this is " +
+                             std::to_string(a.seo_title.size()) + ")");
+  }
+  a.seo_description = GetString(obj, "seo_description", err);
+  if (a.seo_description.size() > kMaxSeoDescriptionBytes) {
+    err.Add("seo_description", "at most " + std::to_string(kMaxSeoDescriptionBytes) +
+                                   " bytes (this is " + std::to_string(a.seo_description.size()) +
+                                   ")");
+  }
   return a;
 }
 
@@ -222,6 +234,8 @@ nlohmann::ordered_json ArticleToJson(const Article& a, const TimeZone& zone) {
   }
   if (!a.related_pins.empty()) j["related_pins"] = a.related_pins;
   if (a.featured) j["featured"] = true;
+  if (!a.seo_title.empty()) j["seo_title"] = a.seo_title;
+  if (!a.seo_description.empty()) j["seo_description"] = a.seo_description;
   return j;
 }
 

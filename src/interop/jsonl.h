@@ -2,7 +2,8 @@
 //
 // Field names (exactly): slug, headline, dek, dateline, body, body_format,
 // excerpt, section, tags, authors, status, published_at, updated_at,
-// language, lead_image {url, alt, caption, credit}, related_pins, featured.
+// language, lead_image {url, alt, caption, credit}, related_pins, featured,
+// seo_title (at most 200 bytes), seo_description (at most 500 bytes).
 // headline and body are required; unknown fields are errors.
 //
 // Import is one store transaction. Every problem is reported as

@@ -442,6 +442,8 @@ Result<NinjsImportReport> ImportNinjs(std::istream& in, Store& store,
         a.slug = existing->slug;  // a correction keeps the story's URL
         a.related_pins = existing->related_pins;
         a.featured = existing->featured;
+        a.seo_title = existing->seo_title;  // the newsroom's own, not the agency's
+        a.seo_description = existing->seo_description;
       } else {
         std::string base = IsValidSlug(a.slug) ? a.slug : Slugify(a.headline);
         a.slug = UniqueSlug(base, [&](std::string_view s) {

@@ -431,6 +431,8 @@ class Importer : public WxrVisitor {
         a.related_pins = existing->related_pins;
         a.dek = existing->dek;
         a.dateline = existing->dateline;
+        a.seo_title = existing->seo_title;
+        a.seo_description = existing->seo_description;
         if (existing->lead_image && a.lead_image) a.lead_image->credit = existing->lead_image->credit;
         if (existing->status == PublishState::kPublished) old_url = Url(*existing);
       }

@@ -235,6 +235,8 @@ Form Admin::FormOf(const Article& a) const {
     f.Set("lead_image_credit", a.lead_image->credit);
   }
   if (a.featured) f.Set("featured", "on");
+  f.Set("seo_title", a.seo_title);
+  f.Set("seo_description", a.seo_description);
   if (a.id != 0) f.Set("version", std::to_string(a.version));
   return f;
 }
@@ -252,6 +254,9 @@ json Admin::PatchOf(const Form& f, const Article& current, bool creating,
   if (f.Has("body")) patch["body"] = f.Get("body");
   if (std::string format = line("body_format"); !format.empty()) patch["body_format"] = format;
   if (f.Has("excerpt")) patch["excerpt"] = std::string(Trim(f.Get("excerpt")));
+  for (const char* name : {"seo_title", "seo_description"}) {
+    if (f.Has(name)) patch[name] = line(name);
+  }
   if (f.Has("section")) {
     std::string section = line("section");
     patch["section"] = section.empty() ? json(nullptr) : json(section);
@@ -468,7 +473,7 @@ http::Response Admin::EditorPage(const Ctx& c, int status, const EditorState& s)
   for (const char* name :
        {"headline", "dek", "dateline", "section", "tags", "authors", "body", "body_format",
         "excerpt", "published_at", "related_pins", "lead_image_url", "lead_image_alt",
-        "lead_image_caption", "lead_image_credit", "version"}) {
+        "lead_image_caption", "lead_image_credit", "seo_title", "seo_description", "version"}) {
     f[name] = v.Get(name);
   }
   if (f["body_format"].get<std::string>().empty()) f["body_format"] = "markdown";

@@ -5,7 +5,7 @@ namespace dateline::newsroom {
 Newsroom::Newsroom(Store& store, const SiteSettings& settings, const Clock& clock,
                    std::filesystem::path media_dir, PreviewFunction preview)
     : accounts_(store, clock),
-      stories_(store, clock, settings.zone, settings.language),
+      stories_(store, clock, settings.zone, settings.language, settings.permalink),
       api_(accounts_, stories_, store, settings),
       admin_(accounts_, stories_, store, settings, clock, std::move(media_dir), std::move(preview)) {}
 

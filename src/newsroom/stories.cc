@@ -75,9 +75,10 @@ std::string FieldOf(const Status& s) {
   return kKnown.contains(first) ? first : "";
 }
 
-Stories::Stories(Store& store, const Clock& clock, TimeZone zone, std::string default_language)
+Stories::Stories(Store& store, const Clock& clock, TimeZone zone, std::string default_language,
+                 PermalinkPattern permalink)
     : store_(store), clock_(clock), zone_(std::move(zone)),
-      default_language_(std::move(default_language)) {}
+      default_language_(std::move(default_language)), permalink_(std::move(permalink)) {}
 
 bool Stories::May(const User& by, Action action, const Article& a) {
   return !by.disabled && Allowed(by.role, action, a.owner_id == by.id, a.status);
@@ -219,8 +220,16 @@ Result<Article> Stories::Apply(const User& by, Article current, const json& patc
     return current;  // nothing to save (and so no permission needed)
   }
   std::string verb = note.empty() ? VerbFor(plan->action, creating) : std::string(note);
+  // Links to a published story keep working when it moves.
+  std::string old_path, new_path;
+  if (!creating && current.status == PublishState::kPublished &&
+      next.status == PublishState::kPublished) {
+    old_path = permalink_.Build(current, zone_);
+    new_path = permalink_.Build(next, zone_);
+  }
   Status tx = store_.Transaction([&]() -> Status {
     DL_RETURN_IF_ERROR(store_.SaveArticle(next, expected_version));
+    if (old_path != new_path) DL_RETURN_IF_ERROR(store_.PutRedirect({old_path, new_path}));
     return AddRevision(next, by, verb);
   });
   if (!tx.ok()) return Fail(tx);

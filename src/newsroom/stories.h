@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "core/permalink.h"
 #include "core/settings.h"
 #include "core/time_zone.h"
 #include "core/user.h"
@@ -33,7 +34,10 @@ std::string FieldOf(const Status& s);
 
 class Stories {
  public:
-  Stories(Store& store, const Clock& clock, TimeZone zone, std::string default_language);
+  // `permalink` builds story paths: when an edit moves a published story
+  // (a new slug or publish date), its old path answers 301 to the new one.
+  Stories(Store& store, const Clock& clock, TimeZone zone, std::string default_language,
+          PermalinkPattern permalink = *PermalinkPattern::Parse(PermalinkPattern::kDefault));
 
   // A new story owned by `by`. Without "status" it is a draft; a status
   // other than draft goes through the workflow as a transition from draft.
@@ -74,6 +78,7 @@ class Stories {
   const Clock& clock_;
   TimeZone zone_;
   std::string default_language_;
+  PermalinkPattern permalink_;
 };
 
 }  // namespace dateline::newsroom

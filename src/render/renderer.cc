@@ -35,6 +35,40 @@ mu::data MustacheData(const nlohmann::json& j) {
 }
 
 
+Renderer::Renderer(const Theme& theme) : theme_(theme) {
+  for (const auto& [name, asset] : theme_.assets()) {
+    std::string key = name;
+    for (char& c : key) {
+      if (c == '.' || c == '/' || c == '-') c = '_';
+    }
+    assets_.set(key, asset.url);
+  }
+  for (const auto& [name, text] : theme_.partials()) {
+    const std::string* body = &text;
+    partials_.emplace_back(name, mu::partial([body]() { return *body; }));
+  }
+}
+
+Renderer::Parsed Renderer::Take(const std::string& source) const {
+  {
+    std::lock_guard lock(mu_);
+    auto it = pool_.find(&source);
+    if (it != pool_.end() && !it->second.empty()) {
+      Parsed t = std::move(it->second.back());
+      it->second.pop_back();
+      return t;
+    }
+  }
+  auto t = std::make_unique<mu::mustache>(source);
+  t->set_custom_escape([](const std::string& s) { return EscapeHtml(s); });
+  return t;
+}
+
+void Renderer::Give(const std::string& source, Parsed tmpl) const {
+  std::lock_guard lock(mu_);
+  pool_[&source].push_back(std::move(tmpl));
+}
+
 Result<std::string> Renderer::Render(std::string_view template_name,
                                      const nlohmann::json& model) const {
   const std::string* source = theme_.Template(template_name);
@@ -42,26 +76,16 @@ Result<std::string> Renderer::Render(std::string_view template_name,
     return Fail(Status::Internal("theme has no template \"" + std::string(template_name) + "\""));
   }
   mu::data data = MustacheData(model);
-  mu::data assets{mu::data::type::object};
-  for (const auto& [name, asset] : theme_.assets()) {
-    std::string key = name;
-    for (char& c : key) {
-      if (c == '.' || c == '/' || c == '-') c = '_';
-    }
-    assets.set(key, asset.url);
-  }
-  data.set("assets", assets);
-  for (const auto& [name, text] : theme_.partials()) {
-    const std::string* body = &text;
-    data.set(name, mu::partial([body]() { return *body; }));
-  }
-  mu::mustache tmpl(*source);
-  tmpl.set_custom_escape([](const std::string& s) { return EscapeHtml(s); });
-  std::string out = tmpl.render(data);
-  if (!tmpl.is_valid()) {
+  data.set("assets", assets_);
+  for (const auto& [name, partial] : partials_) data.set(name, partial);
+  Parsed tmpl = Take(*source);
+  std::string out = tmpl->render(data);
+  if (!tmpl->is_valid()) {
+    // A template that fails while rendering is not reused.
     return Fail(Status::Internal("template \"" + std::string(template_name) +
-                                 "\": " + tmpl.error_message()));
+                                 "\": " + tmpl->error_message()));
   }
+  Give(*source, std::move(tmpl));
   return out;
 }
 

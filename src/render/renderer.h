@@ -6,12 +6,18 @@
 // include the theme's partials by name ({{> header}}). The model
 // gains `assets` (hashed URLs keyed by file name with '.' -> '_', e.g.
 // assets.style_css). A missing template is an Internal error naming it.
-// Thread-safe: Render() keeps no state between calls.
+// Thread-safe. Parsed templates are kept for reuse (a template is parsed
+// once per thread that renders it at the same time, not once per page) in
+// a mutex-guarded pool; a parsed template holds no state between renders.
 #pragma once
 
 #include <kainjow/mustache.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "render/theme.h"
@@ -25,11 +31,24 @@ kainjow::mustache::data MustacheData(const nlohmann::json& j);
 
 class Renderer {
  public:
-  explicit Renderer(const Theme& theme) : theme_(theme) {}
+  explicit Renderer(const Theme& theme);
+  Renderer(const Renderer&) = delete;
+  Renderer& operator=(const Renderer&) = delete;
+
   Result<std::string> Render(std::string_view template_name, const nlohmann::json& model) const;
 
  private:
+  using Parsed = std::unique_ptr<kainjow::mustache::mustache>;
+  // A parsed copy of `source` from the pool, or a new one.
+  Parsed Take(const std::string& source) const;
+  void Give(const std::string& source, Parsed tmpl) const;
+
   const Theme& theme_;
+  kainjow::mustache::data assets_{kainjow::mustache::data::type::object};
+  std::vector<std::pair<std::string, kainjow::mustache::data>> partials_;
+  mutable std::mutex mu_;
+  // Idle parsed templates by the address of their source in the theme.
+  mutable std::map<const std::string*, std::vector<Parsed>> pool_;
 };
 
 }  // namespace dateline

@@ -11,7 +11,9 @@
 #include <map>
 #include <random>
 #include <unordered_map>
-#include <nlohmann/json.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
 
 #include "search/schema.h"
 
@@ -36,7 +38,88 @@ Xapian::Stem StemmerFor(const std::string& language) {
   }
 }
 
+// A stemmer that remembers its answers. News text repeats its words (a
+// Zipf-like vocabulary), and Snowball stemming every occurrence was a fifth
+// of the time spent making a document's terms. Used under SearchIndex::mu_.
+class CachingStemmer : public Xapian::StemImplementation {
+ public:
+  explicit CachingStemmer(Xapian::Stem inner) : inner_(std::move(inner)) {}
+  std::string operator()(const std::string& word) override {
+    auto it = cache_.find(word);
+    if (it != cache_.end()) return it->second;
+    if (cache_.size() >= kMaxWords) cache_.clear();
+    std::string stem = inner_(word);
+    cache_.emplace(word, stem);
+    return stem;
+  }
+  std::string get_description() const override { return "cached " + inner_.get_description(); }
+
+ private:
+  static constexpr std::size_t kMaxWords = 1 << 20;
+  Xapian::Stem inner_;
+  std::unordered_map<std::string, std::string> cache_;
+};
+
+// The stemmer MSet::snippet uses to find the query's words in a text: it
+// stems every word of the text to compare it with the query's terms, and
+// that was most of a search's time (ten 600-word bodies per page). Here a
+// word whose first byte starts none of the query's stems is answered
+// without stemming. Only for stemmers that strip suffixes and never change
+// a word's first letter (English, the default): others stem every word.
+class SnippetStemmer : public Xapian::StemImplementation {
+ public:
+  SnippetStemmer(Xapian::Stem inner, std::string first_bytes)
+      : inner_(std::move(inner)), first_bytes_(std::move(first_bytes)) {}
+  std::string operator()(const std::string& word) override {
+    if (!word.empty() && static_cast<unsigned char>(word[0]) < 0x80 &&
+        first_bytes_.find(word[0]) == std::string::npos) {
+      return std::string();  // matches no query term
+    }
+    return inner_(word);
+  }
+  std::string get_description() const override { return "snippet " + inner_.get_description(); }
+
+ private:
+  Xapian::Stem inner_;
+  std::string first_bytes_;
+};
+
 std::string IdTerm(std::int64_t id) { return std::string(sc::kIdPrefix) + std::to_string(id); }
+
+// Article ids are the Xapian document ids (SQLite row ids start at 1), so a
+// match names its story without reading the document.
+bool ValidId(std::int64_t id) {
+  return id > 0 && id <= static_cast<std::int64_t>(std::numeric_limits<Xapian::docid>::max());
+}
+
+// Document data: "<headline bytes> <language bytes>\n" + headline +
+// language + plain text (schema 2; see docs/search-schema.md).
+std::string EncodeData(const IndexDocument& d) {
+  std::string out = std::to_string(d.headline.size()) + ' ' + std::to_string(d.language.size()) + '\n';
+  out.reserve(out.size() + d.headline.size() + d.language.size() + d.text.size());
+  out += d.headline;
+  out += d.language;
+  out += d.text;
+  return out;
+}
+
+struct StoredText {
+  std::string headline, language, text;
+};
+
+StoredText DecodeData(const std::string& data) {
+  StoredText out;
+  std::size_t nl = data.find('\n');
+  if (nl == std::string::npos) return out;
+  std::size_t h = 0, l = 0;
+  if (std::sscanf(data.substr(0, nl).c_str(), "%zu %zu", &h, &l) != 2) return out;
+  std::size_t at = nl + 1;
+  if (h > data.size() - at || l > data.size() - at - h) return out;
+  out.headline = data.substr(at, h);
+  out.language = data.substr(at + h, l);
+  out.text = data.substr(at + h + l);
+  return out;
+}
 
 Status FromXapian(const Xapian::Error& e, const std::string& path) {
   std::string msg = "search index " + path + ": " + e.get_type() + ": " + e.get_msg();
@@ -57,6 +140,9 @@ bool IsContentTerm(const std::string& term) {
   if (term.size() < 3 || term[0] != 'Z') return false;
   unsigned char c = static_cast<unsigned char>(term[1]);
   if (c >= 'A' && c <= 'Z') return false;  // a field prefix
+  // Words that start with a digit ("3g", "2005") are left out, as schema 1
+  // (which made no stemmed term for them) left them out.
+  if (c >= '0' && c <= '9') return false;
   return term.find_first_not_of("0123456789", 1) != std::string::npos;
 }
 
@@ -84,20 +170,13 @@ double Jaccard(const std::vector<T>& a, const std::vector<T>& b) {
 }
 
 std::optional<Xapian::docid> FindDoc(Xapian::Database& db, std::int64_t id) {
+  if (!ValidId(id)) return std::nullopt;
   std::string term = IdTerm(id);
-  auto p = db.postlist_begin(term);
-  if (p == db.postlist_end(term)) return std::nullopt;
-  return *p;
+  if (!db.term_exists(term)) return std::nullopt;
+  return static_cast<Xapian::docid>(id);
 }
 
-std::int64_t IdOf(const Xapian::Document& doc) {
-  auto t = doc.termlist_begin();
-  t.skip_to(std::string(sc::kIdPrefix));
-  if (t != doc.termlist_end() && (*t).rfind(std::string(sc::kIdPrefix), 0) == 0) {
-    return std::stoll((*t).substr(sc::kIdPrefix.size()));
-  }
-  return 0;
-}
+std::int64_t IdOf(Xapian::docid did) { return static_cast<std::int64_t>(did); }
 
 Seconds PublishedOf(const Xapian::Document& doc) {
   std::string v = doc.get_value(sc::kPublishedSlot);
@@ -106,20 +185,47 @@ Seconds PublishedOf(const Xapian::Document& doc) {
 
 }  // namespace
 
-SearchIndex::SearchIndex(std::string path) : path_(std::move(path)) {}
+struct SearchIndex::Indexer {
+  Xapian::TermGenerator tg;
+  Xapian::TermGenerator spelling;  // headline words into the spelling table
+  std::unordered_map<std::string, Xapian::Stem> stemmers;  // by BCP 47 primary tag
+
+  const Xapian::Stem& StemmerFor(const std::string& language) {
+    std::string primary = language.substr(0, language.find('-'));
+    auto it = stemmers.find(primary);
+    if (it == stemmers.end()) {
+      it = stemmers.emplace(primary, Xapian::Stem(new CachingStemmer(dateline::StemmerFor(primary)))).first;
+    }
+    return it->second;
+  }
+};
+
+SearchIndex::SearchIndex(std::string path) : path_(std::move(path)), indexer_(std::make_unique<Indexer>()) {}
 SearchIndex::~SearchIndex() = default;
 
 Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& path) {
   std::unique_ptr<SearchIndex> index(new SearchIndex(path));
+  // Xapian buffers postings in memory and writes them out every
+  // XAPIAN_FLUSH_THRESHOLD documents (10,000 by default). Its buffers are
+  // ordered maps whose cost per posting grows with their size: writing out
+  // every 500 documents built the index 1.7x faster (12,000 stories,
+  // docs/search-schema.md). Durability is unchanged: only Commit() makes a
+  // new revision. A value set in the environment wins.
+  ::setenv("XAPIAN_FLUSH_THRESHOLD", sc::kFlushThreshold, 0);
   try {
     index->db_ = std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN);
     std::string version = index->db_->get_metadata(std::string(sc::kSchemaVersionKey));
+    if (!version.empty() && version != sc::kSchemaVersion) {
+      // An index of another schema is derived data in a form this build
+      // cannot read: start it again, empty, with last_seq 0, so the caller's
+      // catch-up (IndexSync) indexes every visible story anew.
+      index->db_.reset();
+      index->db_ = std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OVERWRITE);
+      version.clear();
+    }
     if (version.empty()) {
       index->db_->set_metadata(std::string(sc::kSchemaVersionKey), std::string(sc::kSchemaVersion));
       index->db_->commit();
-    } else if (version != sc::kSchemaVersion) {
-      return Fail(Status::Corruption("search index " + path + " has schema " + version +
-                                     "; run dateline reindex"));
     }
   } catch (const Xapian::Error& e) {
     return Fail(FromXapian(e, path));
@@ -139,39 +245,53 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::InMemory() {
 }
 
 Status SearchIndex::Put(const IndexDocument& d) {
+  if (!ValidId(d.id)) {
+    return Status::InvalidArgument("search index: article id " + std::to_string(d.id) + " out of range");
+  }
   std::lock_guard lock(mu_);
   try {
+    // Schema 2: every word is indexed once, stemmed, under "Z" (with
+    // positions, for phrases); the headline again under "S" for title:
+    // searches. See docs/search-schema.md for what this replaced and why.
     Xapian::Document doc;
-    Xapian::TermGenerator tg;
-    tg.set_stemmer(StemmerFor(d.language));
-    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-    tg.set_database(*db_);
-    tg.set_flags(spelling_ ? Xapian::TermGenerator::FLAG_SPELLING | Xapian::TermGenerator::FLAG_CJK_NGRAM
-                           : Xapian::TermGenerator::FLAG_CJK_NGRAM);
-    tg.set_document(doc);
-    tg.index_text(d.headline, 1, std::string(sc::kHeadlinePrefix));
-    tg.index_text(d.headline, sc::kHeadlineWeight);
-    tg.increase_termpos();
-    tg.index_text(d.dek, 1, std::string(sc::kDekPrefix));
-    tg.index_text(d.dek, sc::kDekWeight);
-    tg.increase_termpos();
-    tg.index_text(d.dateline);
-    tg.increase_termpos();
-    // Spelling data comes from headlines, deks and datelines only: feeding
-    // every body word to the spelling table made indexing about three times
-    // slower (bench/search_speed) for suggestions a newsroom's headlines
-    // already cover.
+    Xapian::TermGenerator& tg = indexer_->tg;
+    tg.set_stemmer(indexer_->StemmerFor(d.language));
+    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
     tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
-    tg.index_text(d.text);
+    tg.set_document(doc);
+    tg.set_termpos(0);
+    const std::string content(sc::kContentPrefix);
+    tg.index_text(d.headline, 1, std::string(sc::kHeadlinePrefix));
+    tg.index_text(d.headline, sc::kHeadlineWeight, content);
+    tg.increase_termpos();
+    tg.index_text(d.dek, sc::kDekWeight, content);
+    tg.increase_termpos();
+    tg.index_text(d.dateline, 1, content);
+    tg.increase_termpos();
+    tg.index_text(d.text, 1, content);
+    if (spelling_) {
+      // Spelling data from headlines, deks and datelines only: feeding every
+      // body word to the spelling table made indexing about three times
+      // slower (bench/search_speed) for suggestions headlines already cover.
+      // The words go in unstemmed, as typed.
+      Xapian::TermGenerator& sp = indexer_->spelling;
+      Xapian::Document scratch;
+      sp.set_database(*db_);
+      sp.set_flags(Xapian::TermGenerator::FLAG_SPELLING | Xapian::TermGenerator::FLAG_CJK_NGRAM);
+      sp.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
+      sp.set_document(scratch);
+      sp.index_text_without_positions(d.headline);
+      sp.index_text_without_positions(d.dek);
+      sp.index_text_without_positions(d.dateline);
+    }
     doc.add_boolean_term(IdTerm(d.id));
     if (!d.section.empty()) doc.add_boolean_term(std::string(sc::kSectionPrefix) + d.section);
     for (const auto& t : d.tags) doc.add_boolean_term(std::string(sc::kTagPrefix) + t);
     for (const auto& a : d.authors) doc.add_boolean_term(std::string(sc::kAuthorPrefix) + a);
     if (!d.language.empty()) doc.add_boolean_term(std::string(sc::kLanguagePrefix) + d.language);
     doc.add_value(sc::kPublishedSlot, Xapian::sortable_serialise(static_cast<double>(d.published_at)));
-    nlohmann::json data = {{"h", d.headline}, {"t", d.text}, {"l", d.language}};
-    doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    db_->replace_document(IdTerm(d.id), doc);
+    doc.set_data(EncodeData(d));
+    db_->replace_document(static_cast<Xapian::docid>(d.id), doc);
   } catch (const Xapian::Error& e) {
     return FromXapian(e, path_);
   }
@@ -181,7 +301,7 @@ Status SearchIndex::Put(const IndexDocument& d) {
 Status SearchIndex::Remove(std::int64_t id) {
   std::lock_guard lock(mu_);
   try {
-    db_->delete_document(IdTerm(id));
+    if (FindDoc(*db_, id)) db_->delete_document(static_cast<Xapian::docid>(id));
   } catch (const Xapian::Error& e) {
     return FromXapian(e, path_);
   }
@@ -230,6 +350,51 @@ bool SearchIndex::Contains(std::int64_t id) {
   return FindDoc(*db_, id).has_value();
 }
 
+namespace {
+
+// "Did you mean": each plain word of the query that the index does not hold
+// (its stemmed term is in no story) is replaced by the spelling table's
+// suggestion, if it has one. Field names and values (`tag:x`), operators
+// and `word*` prefixes are left alone. Schema 1 had the query parser do
+// this, keyed on unstemmed terms, which schema 2 no longer keeps.
+std::string SpellingSuggestion(Xapian::Database& db, const std::string& text, const Xapian::Stem& stem) {
+  std::string corrected;
+  bool changed = false;
+  Xapian::Utf8Iterator it(text), end;
+  const char* base = text.data();
+  std::size_t copied = 0;
+  while (it != end) {
+    if (!Xapian::Unicode::is_wordchar(*it)) {
+      ++it;
+      continue;
+    }
+    std::size_t start = static_cast<std::size_t>(it.raw() - base);
+    std::string word;
+    while (it != end && Xapian::Unicode::is_wordchar(*it)) {
+      Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(*it));
+      ++it;
+    }
+    std::size_t stop = it == end ? text.size() : static_cast<std::size_t>(it.raw() - base);
+    std::string raw = text.substr(start, stop - start);
+    char next = stop < text.size() ? text[stop] : '\0';
+    char prev = start > 0 ? text[start - 1] : '\0';
+    if (next == ':' || prev == ':' || next == '*' || word.size() < 2) continue;
+    if (raw == "AND" || raw == "OR" || raw == "NOT" || raw == "XOR" || raw == "NEAR" || raw == "ADJ") continue;
+    if (db.term_exists(std::string(sc::kContentPrefix) + stem(word))) continue;
+    std::string suggestion = db.get_spelling_suggestion(word);
+    if (suggestion.empty()) continue;
+    corrected.append(text, copied, start - copied);
+    corrected += suggestion;
+    copied = stop;
+    changed = true;
+  }
+  if (!changed) return "";
+  corrected.append(text, copied, std::string::npos);
+  return corrected;
+}
+
+}  // namespace
+
 Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
   if (q.text.size() > kMaxQueryLength) {
     return Fail(Status::InvalidArgument("the search is too long (at most " +
@@ -238,11 +403,13 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
   std::lock_guard lock(mu_);
   SearchResults out;
   try {
-    Xapian::Stem stem = StemmerFor(q.language);
+    const Xapian::Stem& stem = indexer_->StemmerFor(q.language);
     Xapian::QueryParser qp;
     qp.set_database(*db_);
     qp.set_stemmer(stem);
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    // As indexed (schema 2): every word stemmed; plain words search the
+    // content prefix, title: the headline prefix; phrases and word* too.
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
     qp.set_default_op(Xapian::Query::OP_AND);
     qp.add_prefix("title", std::string(sc::kHeadlinePrefix));
     qp.add_prefix("headline", std::string(sc::kHeadlinePrefix));
@@ -253,16 +420,15 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
     unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                      Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                      Xapian::QueryParser::FLAG_CJK_NGRAM;
-    if (spelling_) flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
     Xapian::Query query;
     bool has_text = q.text.find_first_not_of(" \t\r\n") != std::string::npos;
     if (has_text) {
       try {
-        query = qp.parse_query(q.text, flags);
+        query = qp.parse_query(q.text, flags, std::string(sc::kContentPrefix));
       } catch (const Xapian::QueryParserError& e) {
         return Fail(Status::InvalidArgument(e.get_msg()));
       }
-      out.suggestion = qp.get_corrected_query_string();
+      if (spelling_) out.suggestion = SpellingSuggestion(*db_, q.text, stem);
     }
     std::vector<Xapian::Query> filters;
     if (!q.section.empty()) filters.emplace_back(std::string(sc::kSectionPrefix) + q.section);
@@ -286,20 +452,31 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
                                          static_cast<Xapian::doccount>(std::clamp(q.limit, 0, 100)),
                                          static_cast<Xapian::doccount>(q.offset + 100));
     out.total = static_cast<std::int64_t>(mset.get_matches_estimated());
+    Xapian::Stem snippet_stem = stem;
+    std::string primary = q.language.substr(0, q.language.find('-'));
+    if ((primary.empty() || primary == "en") && q.text.find('*') == std::string::npos) {
+      std::string first_bytes;
+      for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t) {
+        const std::string& term = *t;
+        if (term.size() > sc::kContentPrefix.size() && term.compare(0, sc::kContentPrefix.size(), sc::kContentPrefix) == 0) {
+          first_bytes += term[sc::kContentPrefix.size()];
+        }
+      }
+      snippet_stem = Xapian::Stem(new SnippetStemmer(stem, first_bytes));
+    }
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      Xapian::Document doc = it.get_document();
-      nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+      StoredText data = DecodeData(it.get_document().get_data());
       SearchHit hit;
-      hit.id = IdOf(doc);
+      hit.id = IdOf(*it);
       hit.score = it.get_weight();
-      std::string headline = data.is_object() ? data.value("h", "") : "";
-      std::string text = data.is_object() ? data.value("t", "") : "";
-      hit.headline_html = mset.snippet(headline, headline.size() + 16, stem, 0, "<mark>",
+      const std::string& headline = data.headline;
+      const std::string& text = data.text;
+      hit.headline_html = mset.snippet(headline, headline.size() + 16, snippet_stem, 0, "<mark>",
                                        "</mark>", "");
       // Default (non-exhaustive, no background model) snippets: the
       // exhaustive search with a background model cost about 7 ms per
       // query on a 2,000-story index (p50 10 ms -> 2.8 ms, bench/search_speed).
-      hit.snippet_html = mset.snippet(text, 280, stem, 0, "<mark>", "</mark>", "…");
+      hit.snippet_html = mset.snippet(text, 280, snippet_stem, 0, "<mark>", "</mark>", "…");
       out.hits.push_back(std::move(hit));
     }
   } catch (const Xapian::Error& e) {
@@ -309,13 +486,38 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
 }
 
 SearchIndex::TermInfo& SearchIndex::Term(const std::string& term) {
-  auto it = terms_.find(term);
-  if (it != terms_.end()) return it->second;
-  TermInfo info;
-  info.df = static_cast<double>(db_->get_termfreq(term));
+  std::uint64_t h = std::hash<std::string>{}(term) | 1;  // never 0
+  if (term_slots_.empty() || 2 * (terms_used_ + 1) > term_slots_.size()) {
+    std::vector<TermSlot> old = std::move(term_slots_);
+    term_slots_.assign(std::max<std::size_t>(1 << 16, old.size() * 2), TermSlot{});
+    const std::size_t mask = term_slots_.size() - 1;
+    for (TermSlot& slot : old) {
+      if (slot.hash == 0) continue;
+      std::size_t i = slot.hash & mask;
+      while (term_slots_[i].hash != 0) i = (i + 1) & mask;
+      term_slots_[i] = std::move(slot);
+    }
+  }
+  const std::size_t mask = term_slots_.size() - 1;
+  std::size_t i = h & mask;
+  while (term_slots_[i].hash != 0) {
+    if (term_slots_[i].hash == h && term_slots_[i].term == term) return term_slots_[i].info;
+    i = (i + 1) & mask;
+  }
+  TermSlot& slot = term_slots_[i];
+  slot.hash = h;
+  slot.term = term;
+  slot.info.df = static_cast<double>(db_->get_termfreq(term));
   auto row = lsa_rows_.find(term);
-  if (row != lsa_rows_.end()) info.lsa_row = row->second;
-  return terms_.emplace(term, info).first->second;
+  if (row != lsa_rows_.end()) slot.info.lsa_row = row->second;
+  ++terms_used_;
+  return slot.info;
+}
+
+void SearchIndex::ClearTerms() {
+  term_slots_.clear();
+  term_slots_.shrink_to_fit();
+  terms_used_ = 0;
 }
 namespace {
 
@@ -332,20 +534,35 @@ Eigen::MatrixXd OrthonormalBasis(const Eigen::MatrixXd& y) {
 // rows; the model keeps, per term t, the k-vector V_k[t] so that a
 // document's coordinates A_d V_k = U_k S_k are computed from its own terms,
 // including documents added after the fit.
-void SearchIndex::FitLsa(int dims, int min_df) {
+//
+// The fit reads at most `sample` documents, an even spread by document id,
+// so its cost is bounded however large the site grows (document
+// frequencies are still the whole index's).
+void SearchIndex::FitLsa(int dims, int min_df, int sample) {
   lsa_rows_.clear();
   lsa_matrix_.clear();
-  terms_.clear();  // relinked to the new rows on their next use
+  ClearTerms();  // relinked to the new rows on their next use
   lsa_dims_ = dims;
   lsa_count_ = static_cast<double>(db_->get_doccount());
   const double n_docs = lsa_count_;
-  std::unordered_map<std::string, int> ids;
+  // Per term: its column (-1: left out) and its idf, looked up once.
+  struct Column {
+    int id = -1;
+    double idf = 0;
+  };
+  std::unordered_map<std::string, Column> ids;
   std::vector<std::string> names;
   struct Row {
     std::vector<std::pair<int, float>> w;
   };
   std::vector<Row> rows;
+  const std::uint64_t stride =
+      sample > 0 ? std::max<std::uint64_t>(1, (static_cast<std::uint64_t>(n_docs) + sample - 1) /
+                                                  static_cast<std::uint64_t>(sample))
+                 : 1;
+  std::uint64_t seen = 0;
   for (auto p = db_->postlist_begin(""); p != db_->postlist_end(""); ++p) {
+    if (seen++ % stride != 0) continue;
     Row row;
     double norm = 0;
     auto t = db_->termlist_begin(*p);
@@ -354,13 +571,21 @@ void SearchIndex::FitLsa(int dims, int min_df) {
       const std::string& term = *t;
       if (term.empty() || term[0] != 'Z') break;
       if (!IsContentTerm(term)) continue;
-      double df = static_cast<double>(t.get_termfreq());
-      if (df < min_df) continue;
-      double w = (1.0 + std::log(static_cast<double>(t.get_wdf()))) * std::log(n_docs / df);
+      auto [pos, added] = ids.try_emplace(term);
+      Column& col = pos->second;
+      if (added) {
+        double df = static_cast<double>(t.get_termfreq());
+        double idf = df < min_df ? 0 : std::log(n_docs / df);
+        if (idf > 0) {
+          col.id = static_cast<int>(names.size());
+          col.idf = idf;
+          names.push_back(term);
+        }
+      }
+      if (col.id < 0) continue;
+      double w = (1.0 + std::log(static_cast<double>(t.get_wdf()))) * col.idf;
       if (w <= 0) continue;
-      auto [pos, added] = ids.emplace(term, static_cast<int>(names.size()));
-      if (added) names.push_back(term);
-      row.w.emplace_back(pos->second, static_cast<float>(w));
+      row.w.emplace_back(col.id, static_cast<float>(w));
       norm += w * w;
     }
     norm = std::sqrt(norm);
@@ -415,7 +640,7 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
   try {
     auto did = FindDoc(*db_, id);
     if (!did) return out;
-    Xapian::Document own_doc = db_->get_document(*did);
+    Xapian::Document own_doc = db_->get_document(*did, Xapian::DOC_ASSUME_VALID);
     ContentTerms decider;
     Xapian::Enquire enquire(*db_);
     Xapian::RSet rset;
@@ -468,14 +693,14 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
     const double n_docs = static_cast<double>(db_->get_doccount());
     ++call_;
     int n_terms = 0;
-    if (std::fabs(n_docs - terms_count_) > 0.01 * terms_count_ || terms_.size() > 4000000) {
-      terms_.clear();  // document frequencies have drifted
+    if (std::fabs(n_docs - terms_count_) > 0.01 * terms_count_ || terms_used_ > 4000000) {
+      ClearTerms();  // document frequencies have drifted
       terms_count_ = n_docs;
     }
     const bool lsa = options.lsa_weight > 0 && options.lsa_dims > 0;
     if (lsa && (lsa_dims_ != options.lsa_dims ||
                 std::fabs(n_docs - lsa_count_) > options.lsa_refit * lsa_count_)) {
-      FitLsa(options.lsa_dims, options.min_df);
+      FitLsa(options.lsa_dims, options.min_df, options.lsa_sample);
     }
     const std::size_t k_lsa = static_cast<std::size_t>(lsa_dims_);
     struct Vec {
@@ -608,7 +833,7 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
       double s = (1.0 - options.xapian_weight) * (best > 0 ? score[i] / best : 0) +
                  options.xapian_weight * (best_x > 0 ? c.xapian / best_x : 0);
       if (options.freshness) {
-        Seconds when = PublishedOf(db_->get_document(c.did));
+        Seconds when = PublishedOf(db_->get_document(c.did, Xapian::DOC_ASSUME_VALID));
         double distance = std::fabs(static_cast<double>(when - own_time));
         double scale = static_cast<double>(options.freshness_scale);
         s *= options.freshness_floor +
@@ -633,7 +858,7 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
         if (dup) continue;
         chosen.push_back(&c.vec);
       }
-      out.push_back({IdOf(db_->get_document(c.did)), c.score});
+      out.push_back({IdOf(c.did), c.score});
     }
   } catch (const Xapian::Error& e) {
     return Fail(FromXapian(e, path_));
@@ -657,7 +882,7 @@ Result<std::vector<RelatedItem>> SearchIndex::MoreLikeThis(std::int64_t id, int 
     enquire.set_query(query);
     Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(count));
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      out.push_back({IdOf(it.get_document()), it.get_weight()});
+      out.push_back({IdOf(*it), it.get_weight()});
     }
   } catch (const Xapian::Error& e) {
     return Fail(FromXapian(e, path_));

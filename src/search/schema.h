@@ -13,9 +13,10 @@ namespace dateline::search_schema {
 
 // Unique id term: "Q" + decimal article id.
 inline constexpr std::string_view kIdPrefix = "Q";
-// Free-text prefixes (stemmed, positional).
+// Free-text prefixes (stemmed, positional). Every word of a story is indexed
+// once, stemmed, under kContentPrefix: the query parser's default prefix.
+inline constexpr std::string_view kContentPrefix = "Z";
 inline constexpr std::string_view kHeadlinePrefix = "S";
-inline constexpr std::string_view kDekPrefix = "XD";
 // Boolean filter terms: exact slugs.
 inline constexpr std::string_view kSectionPrefix = "XS";
 inline constexpr std::string_view kTagPrefix = "XT";
@@ -29,11 +30,17 @@ inline constexpr Xapian::valueno kPublishedSlot = 0;  // sortable_serialise(unix
 inline constexpr Xapian::termcount kHeadlineWeight = 5;
 inline constexpr Xapian::termcount kDekWeight = 2;
 
+// Documents Xapian buffers before writing postings out (XAPIAN_FLUSH_THRESHOLD,
+// unless the environment sets it).
+inline constexpr const char* kFlushThreshold = "500";
+
 // Metadata keys.
 inline constexpr std::string_view kLastSeqKey = "dateline.last_seq";
 // The time up to which stories whose publish time had come were indexed.
 inline constexpr std::string_view kVisibleUntilKey = "dateline.visible_until";
 inline constexpr std::string_view kSchemaVersionKey = "dateline.schema";
-inline constexpr std::string_view kSchemaVersion = "1";
+// 2: stemmed terms only (Z, S), document id = article id, plain data.
+// An index of another version is started again empty and caught up.
+inline constexpr std::string_view kSchemaVersion = "2";
 
 }  // namespace dateline::search_schema

@@ -148,7 +148,11 @@ void AddPageMetadata(json& model, const PageMetaInput& in, const SiteSettings& s
   const bool is_article = in.template_name == "article" && model.contains("article");
   const json empty = json::object();
   const json& a = is_article ? model["article"] : empty;
-  std::string title = is_article ? a.value("headline", "") : Str(model, "/page/title"_json_pointer);
+  // An article's social title is its SEO title when it has one, else its
+  // headline (without the site's name that <title> carries).
+  std::string title =
+      is_article ? a.value("seo_title", "") : Str(model, "/page/title"_json_pointer);
+  if (is_article && title.empty()) title = a.value("headline", "");
   std::string description = Str(model, "/page/description"_json_pointer);
   std::string url = Str(model, "/page/canonical"_json_pointer);
   std::string image = Abs(s, Str(a, "/lead_image/src"_json_pointer));

@@ -10,7 +10,11 @@
 // and an ItemList on home) and `feeds[]` ({title, type, href} for <link
 // rel="alternate">). It reads only the model, the settings and the given
 // absolute logo URL, so any theme can show it. Pages with status 404 get
-// feeds only. Pure: thread-safe, never fails.
+// feeds only. On articles og:title and twitter:title are `article.seo_title`
+// when set, else the headline; descriptions (og, twitter, JSON-LD) are
+// `page.description`, which site/ sets to the SEO description when the story
+// has one. JSON-LD's headline is always the headline. Pure: thread-safe,
+// never fails.
 #pragma once
 
 #include <array>

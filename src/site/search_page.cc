@@ -93,6 +93,7 @@ Site::SearchOutcome Site::RunSearch(const SearchParams& p) {
 }
 
 Page Site::SearchPage(const SearchParams& params) {
+  Pin pin(*this);
   SearchParams p = params;
   p.page = std::clamp(p.page, 1, settings_.max_page);
   if (p.q.size() > SearchIndex::kMaxQueryLength * 4) p.q.resize(SearchIndex::kMaxQueryLength * 4);
@@ -134,6 +135,7 @@ Page Site::SearchPage(const SearchParams& params) {
 }
 
 json Site::SearchApi(const SearchParams& params, int* status) {
+  Pin pin(*this);
   SearchOutcome outcome = RunSearch(params);
   *status = 200;
   json results = json::array();

@@ -38,7 +38,45 @@ std::optional<int> Number(std::string_view s, std::size_t max_digits) {
 }  // namespace
 
 Site::Site(Store& store, const SiteSettings& settings, const Clock& clock, SearchIndex* search)
-    : store_(store), settings_(settings), clock_(clock), search_(search) {}
+    : store_(store),
+      settings_(settings),
+      clock_(clock),
+      search_(search),
+      content_(SanitizeOptions{settings.iframe_hosts}),
+      tables_(store) {}
+
+thread_local Site::Pin::State* Site::Pin::current_ = nullptr;
+
+Site::Pin::Pin(Site& site) {
+  for (State* s = current_; s != nullptr; s = s->outer) {
+    if (s->site == &site) return;  // already pinned further out
+  }
+  state_.site = &site;
+  state_.snapshot = site.tables_.Current();
+  state_.outer = current_;
+  current_ = &state_;
+  active_ = true;
+}
+
+Site::Pin::~Pin() {
+  if (active_) current_ = state_.outer;
+}
+
+std::shared_ptr<const SiteSnapshot> Site::Snapshot() {
+  for (Pin::State* s = Pin::current_; s != nullptr; s = s->outer) {
+    if (s->site == this) return s->snapshot;
+  }
+  return tables_.Current();
+}
+
+std::string Site::SectionName(const SiteSnapshot* snap, const std::string& slug) {
+  if (snap != nullptr) {
+    const Section* sec = snap->FindSection(slug);
+    return sec ? sec->name : slug;
+  }
+  auto sec = store_.GetSection(slug);
+  return sec ? sec->name : slug;
+}
 
 std::vector<Article> Site::Visible(ArticleQuery q) {
   q.visible_at = clock_.Now();
@@ -49,20 +87,7 @@ std::vector<Article> Site::Visible(ArticleQuery q) {
 
 std::string Site::Url(const Article& a) const { return settings_.permalink.Build(a, settings_.zone); }
 
-std::string Site::Excerpt(const Article& a) const {
-  if (!a.excerpt.empty()) return a.excerpt;
-  std::size_t hash = std::hash<std::string_view>{}(a.body) ^ static_cast<std::size_t>(a.body_format);
-  {
-    std::lock_guard lock(excerpt_mu_);
-    auto it = excerpts_.find(a.id);
-    if (it != excerpts_.end() && it->second.source_hash == hash) return it->second.text;
-  }
-  std::string text = MakeExcerpt(RenderBody(a.body, a.body_format), 55);
-  std::lock_guard lock(excerpt_mu_);
-  if (excerpts_.size() >= kMaxMemoExcerpts) excerpts_.clear();
-  excerpts_[a.id] = {hash, text};
-  return text;
-}
+std::string Site::Excerpt(const Article& a) { return content_.Excerpt(a); }
 
 json Site::Time(Seconds t) const {
   return {{"display", FormatDate(t, settings_.zone, settings_.date_format)},
@@ -77,8 +102,7 @@ json Site::Item(const Article& a) {
                {"dateline", a.dateline},
                {"published", Time(a.published_at.value_or(a.created_at))}};
   if (!a.section.empty()) {
-    auto sec = store_.GetSection(a.section);
-    item["section"] = {{"name", sec ? sec->name : a.section},
+    item["section"] = {{"name", SectionName(Snapshot().get(), a.section)},
                        {"url", "/category/" + a.section + "/"}};
   }
   if (a.lead_image) {
@@ -92,7 +116,9 @@ json Site::Item(const Article& a) {
 json Site::Chrome(std::string_view title, std::string_view description, std::string_view path,
                   std::string_view current_section) {
   json nav = json::array();
-  auto sections = store_.ListSections();
+  std::shared_ptr<const SiteSnapshot> snap = Snapshot();
+  Result<std::vector<Section>> sections =
+      snap ? Result<std::vector<Section>>(snap->sections()) : store_.ListSections();
   if (sections) {
     for (const Section& s : *sections) {
       if (!s.parent_slug.empty()) continue;
@@ -126,6 +152,7 @@ Page Site::RedirectTo(std::string location) {
 }
 
 Page Site::NotFound() {
+  Pin pin(*this);
   Page p;
   p.status = 404;
   p.template_name = "not_found";
@@ -141,6 +168,7 @@ Page Site::NotFound() {
 }
 
 Page Site::Resolve(std::string_view path) {
+  Pin pin(*this);
   if (path.empty() || path.front() != '/') return NotFound();
   if (auto m = settings_.permalink.Match(path)) {
     auto a = store_.GetArticleBySlug(m->slug);
@@ -177,7 +205,13 @@ Page Site::Resolve(std::string_view path) {
     return ListPage("latest", ArticleQuery{}, {{"title", "Latest news"}}, base, page);
   }
   if (seg.size() == 2 && seg[0] == "category") {
-    auto sec = store_.GetSection(seg[1]);
+    std::shared_ptr<const SiteSnapshot> snap = Snapshot();
+    Result<Section> sec = Fail(Status::NotFound("section"));
+    if (!snap) {
+      sec = store_.GetSection(seg[1]);
+    } else if (const Section* found = snap->FindSection(seg[1])) {
+      sec = *found;
+    }
     if (!sec) return NotFound();
     ArticleQuery q;
     q.section_slug = sec->slug;
@@ -263,7 +297,8 @@ Page Site::ListPage(std::string_view kind, const ArticleQuery& query, json heade
                     std::string base_path, int page) {
   ArticleQuery q = query;
   q.visible_at = clock_.Now();
-  auto total = store_.CountArticles(q);
+  std::shared_ptr<const SiteSnapshot> snap = Snapshot();
+  auto total = snap ? snap->Count(store_, q) : store_.CountArticles(q);
   if (!total) throw std::runtime_error(total.error().ToString());
   int per = settings_.per_page;
   int pages = static_cast<int>((*total + per - 1) / per);
@@ -325,7 +360,9 @@ Page Site::HomePage() {
     shown.push_back(lead[0].id);
   }
   json blocks = json::array();
-  auto sections = store_.ListSections();
+  std::shared_ptr<const SiteSnapshot> snap = Snapshot();
+  Result<std::vector<Section>> sections =
+      snap ? Result<std::vector<Section>>(snap->sections()) : store_.ListSections();
   if (sections) {
     for (const Section& s : *sections) {
       ArticleQuery q;
@@ -365,9 +402,20 @@ std::vector<Article> Site::RelatedNews(const Article& a, std::vector<std::int64_
     used.push_back(r->id);
     out.push_back(std::move(*r));
   };
-  for (const std::string& slug : a.related_pins) take(store_.GetArticleBySlug(slug));
-  if (auto computed = store_.GetRelated(a.id)) {
-    for (std::int64_t id : *computed) take(store_.GetArticle(id));
+  // Stories past the sixth are not read at all.
+  auto full = [&] { return static_cast<int>(out.size()) >= kRelatedNews; };
+  for (const std::string& slug : a.related_pins) {
+    if (full()) break;
+    take(store_.GetArticleBySlug(slug));
+  }
+  if (!full()) {
+    if (auto computed = store_.GetRelated(a.id)) {
+      for (std::int64_t id : *computed) {
+        if (full()) break;
+        if (std::find(used.begin(), used.end(), id) != used.end()) continue;
+        take(store_.GetArticle(id));
+      }
+    }
   }
   if (!a.section.empty() && static_cast<int>(out.size()) < kRelatedNews) {
     ArticleQuery q;
@@ -389,6 +437,7 @@ Page Site::ArticlePage(const Article& a, std::string_view path) {
 }
 
 Page Site::PreviewPage(const Article& a) {
+  Pin pin(*this);
   Page p = ArticleView(a);
   p.model["preview"] = true;
   p.model["page"]["noindex"] = true;
@@ -401,10 +450,15 @@ Page Site::ArticleView(const Article& a) {
   p.template_name = "article";
   std::string description = Excerpt(a);
   p.model = Chrome(a.headline, a.dek.empty() ? description : a.dek, canonical, a.section);
+  // SEO overrides: the title is the whole <title>, as typed (no site name
+  // added); the description replaces the dek or excerpt in the head.
+  if (!a.seo_title.empty()) p.model["page"]["title"] = a.seo_title;
+  if (!a.seo_description.empty()) p.model["page"]["description"] = a.seo_description;
 
   json article = Item(a);
   article["dek"] = a.dek;
-  article["body_html"] = RenderBody(a.body, a.body_format, {settings_.iframe_hosts});
+  article["seo_title"] = a.seo_title;  // og:title and twitter:title (site/metadata.h)
+  article["body_html"] = content_.Html(a);
   // Corrections, oldest first; the newest one (like an edit) updates the story.
   std::vector<Correction> corrections;
   if (a.id != 0) {

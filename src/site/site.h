@@ -11,19 +11,24 @@
 // PreviewPage() is the one way to see a story readers cannot see: it is for
 // the newsroom, behind its login, and is never reached through Resolve().
 // Thread-safety: Resolve() may be called from many threads at once if the
-// Store allows it (SqliteStore does); Site's only mutable state is a
-// mutex-guarded memo of story excerpts, keyed by the text they come from.
+// Store allows it (SqliteStore does). Site's mutable state is its caches,
+// each thread-safe: a memo of rendered bodies and excerpts keyed by (story
+// id, version) (site/content_memo.h), shared with the feeds and the static
+// build; and the sections and listing counts of the store's current
+// change-log generation (site/site_tables.h), which each page pins once, so
+// a page makes a handful of store queries however many stories it lists.
 #pragma once
 
-#include <mutex>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "base/clock.h"
 #include "core/settings.h"
 #include "search/index.h"
+#include "site/content_memo.h"
+#include "site/site_tables.h"
 #include "store/store.h"
 
 namespace dateline {
@@ -69,6 +74,9 @@ class Site {
   Store& store() const { return store_; }
   const SiteSettings& settings() const { return settings_; }
   const Clock& clock() const { return clock_; }
+  // The caches, for the feeds (site/syndication.h) to share.
+  ContentMemo& content() { return content_; }
+  SiteTables& tables() { return tables_; }
 
   // How many corrections /corrections/ lists: those on stories readers
   // can see now (the static build pages the list by it).
@@ -86,6 +94,31 @@ class Site {
   struct Paging {
     int page = 1;
   };
+  // Pins the store's current SiteSnapshot for this thread while a page is
+  // assembled (nested pins of the same Site reuse the outer one).
+  class Pin {
+   public:
+    explicit Pin(Site& site);
+    ~Pin();
+    Pin(const Pin&) = delete;
+    Pin& operator=(const Pin&) = delete;
+
+   private:
+    struct State {
+      const Site* site = nullptr;
+      std::shared_ptr<const SiteSnapshot> snapshot;
+      State* outer = nullptr;
+    };
+    static thread_local State* current_;
+    friend class Site;
+    State state_;
+    bool active_ = false;
+  };
+  // The pinned snapshot when a page is being assembled, else the current
+  // one; null when the store cannot say (callers then ask the store).
+  std::shared_ptr<const SiteSnapshot> Snapshot();
+  // A section's display name: its name, or the slug when it is unknown.
+  std::string SectionName(const SiteSnapshot* snap, const std::string& slug);
   Page ArticlePage(const Article& a, std::string_view path);
   // The article page's model for `a`, whatever its status or path.
   Page ArticleView(const Article& a);
@@ -109,7 +142,7 @@ class Site {
   nlohmann::json Item(const Article& a);
   nlohmann::json Time(Seconds t) const;
   std::string Url(const Article& a) const;
-  std::string Excerpt(const Article& a) const;
+  std::string Excerpt(const Article& a);
   std::vector<Article> Visible(ArticleQuery q);
 
   struct SearchOutcome {
@@ -126,16 +159,8 @@ class Site {
   const Clock& clock_;
   SearchIndex* search_;
 
-  // Excerpts by article id, with a hash of the body they were made from:
-  // a listing shows ten stories and an article page twenty-two, and each
-  // excerpt otherwise renders and sanitizes the whole body again.
-  struct MemoExcerpt {
-    std::size_t source_hash = 0;
-    std::string text;
-  };
-  mutable std::mutex excerpt_mu_;
-  mutable std::unordered_map<std::int64_t, MemoExcerpt> excerpts_;
-  static constexpr std::size_t kMaxMemoExcerpts = 200000;
+  ContentMemo content_;  // bodies and excerpts by (id, version)
+  SiteTables tables_;    // sections and counts by change-log generation
 };
 
 }  // namespace dateline

@@ -90,12 +90,18 @@ std::vector<Article> Syndication::AllVisible() {
   return std::move(*r);
 }
 
-FeedItem Syndication::Item(const Article& a) {
+FeedItem Syndication::Item(const Article& a, const SiteSnapshot* snap) {
   FeedItem item;
   item.url = Absolute(settings_.permalink.Build(a, settings_.zone));
   item.title = a.headline;
-  std::string html = RenderBody(a.body, a.body_format, {settings_.iframe_hosts});
-  item.summary = a.excerpt.empty() ? MakeExcerpt(html, 55) : a.excerpt;
+  std::string html;
+  if (content_ != nullptr) {
+    html = content_->Html(a);
+    item.summary = content_->FeedExcerpt(a);
+  } else {
+    html = RenderBody(a.body, a.body_format, {settings_.iframe_hosts});
+    item.summary = a.excerpt.empty() ? MakeExcerpt(html, 55) : a.excerpt;
+  }
   item.content_html = AbsolutizeHtml(std::move(html), settings_.base_url);
   item.published = Published(a);
   item.published_iso = Iso(item.published);
@@ -105,8 +111,13 @@ FeedItem Syndication::Item(const Article& a) {
     item.authors.push_back({name, Absolute("/author/" + Slugify(name) + "/")});
   }
   if (!a.section.empty()) {
-    auto sec = store_.GetSection(a.section);
-    item.categories.push_back(sec ? sec->name : a.section);
+    if (snap != nullptr) {
+      const Section* sec = snap->FindSection(a.section);
+      item.categories.push_back(sec ? sec->name : a.section);
+    } else {
+      auto sec = store_.GetSection(a.section);
+      item.categories.push_back(sec ? sec->name : a.section);
+    }
   }
   for (const std::string& t : a.tags) item.categories.push_back(t);
   if (a.lead_image && !a.lead_image->url.empty()) {
@@ -157,8 +168,9 @@ std::optional<Feed> Syndication::BuildFeed(const FeedPath& where) {
   feed.language = settings_.language;
   feed.icon_url = logo_url_;
   Seconds updated = 0;
+  std::shared_ptr<const SiteSnapshot> snap = tables_ ? tables_->Current() : nullptr;
   for (const Article& a : *list) {
-    feed.items.push_back(Item(a));
+    feed.items.push_back(Item(a, snap.get()));
     updated = std::max(updated, Touched(a));
   }
   feed.updated = updated == 0 ? clock_.Now() : updated;

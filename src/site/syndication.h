@@ -11,7 +11,9 @@
 // page), and a file with status 404 for one that names an unknown or empty
 // section, tag, author or month. Store failures throw (the request's
 // catch-all answers 500). Holds only references; thread-safe when the
-// Store is.
+// Store is. Given the Site's caches (site/content_memo.h,
+// site/site_tables.h), feeds take bodies, excerpts and section names from
+// them instead of rendering and asking the store per item.
 #pragma once
 
 #include <optional>
@@ -22,6 +24,8 @@
 #include "core/settings.h"
 #include "render/feeds.h"
 #include "render/formats.h"
+#include "site/content_memo.h"
+#include "site/site_tables.h"
 #include "store/store.h"
 
 namespace dateline {
@@ -45,10 +49,17 @@ std::optional<FeedPath> MatchFeedPath(std::string_view path);
 
 class Syndication {
  public:
-  // `logo_url` is the absolute publisher logo (feeds' icon).
+  // `logo_url` is the absolute publisher logo (feeds' icon). `content` and
+  // `tables` may be null (then every item is rendered and looked up anew).
   Syndication(Store& store, const SiteSettings& settings, const Clock& clock,
-              std::string logo_url = "")
-      : store_(store), settings_(settings), clock_(clock), logo_url_(std::move(logo_url)) {}
+              std::string logo_url = "", ContentMemo* content = nullptr,
+              SiteTables* tables = nullptr)
+      : store_(store),
+        settings_(settings),
+        clock_(clock),
+        logo_url_(std::move(logo_url)),
+        content_(content),
+        tables_(tables) {}
 
   std::optional<SyndicationFile> Serve(std::string_view path);
 
@@ -68,7 +79,7 @@ class Syndication {
   SyndicationFile NewsSitemap();
   SyndicationFile Robots();
   std::vector<Article> AllVisible();
-  FeedItem Item(const Article& a);
+  FeedItem Item(const Article& a, const SiteSnapshot* snap);
   std::string Absolute(std::string_view path) const;
   std::string Iso(Seconds t) const;
 
@@ -76,6 +87,8 @@ class Syndication {
   const SiteSettings& settings_;
   const Clock& clock_;
   std::string logo_url_;
+  ContentMemo* content_;
+  SiteTables* tables_;
 };
 
 }  // namespace dateline

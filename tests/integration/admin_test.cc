@@ -596,6 +596,75 @@ TEST_F(AdminTest, EditorPublishesUpdatesUnpublishesAndDeletes) {
   EXPECT_FALSE(stories_->Get(id).has_value());
 }
 
+// Every role against every story action through the editor's routes, on
+// its own story and on someone else's, in the state the action starts
+// from: allowed actions redirect (303) and change the story, refused ones
+// answer 403 and change nothing. (The API walks the same matrix in
+// newsroom_api_test.cc.)
+TEST_F(AdminTest, RoleMatrixThroughTheEditor) {
+  struct Case {
+    const char* name;
+    PublishState start;
+    const char* action;
+    Fields change;
+  };
+  const std::vector<Case> cases = {
+      {"edit draft", PublishState::kDraft, "save", {{"dek", "A new dek"}}},
+      {"submit", PublishState::kDraft, "submit", {}},
+      {"publish", PublishState::kDraft, "publish", {}},
+      {"schedule", PublishState::kDraft, "schedule", {{"published_at", "2025-06-01T09:00"}}},
+      {"edit published", PublishState::kPublished, "update", {{"dek", "Changed after publication"}}},
+      {"unpublish", PublishState::kPublished, "unpublish", {}},
+      {"pins", PublishState::kDraft, "save", {{"related_pins", "some-other-story"}}},
+      {"delete draft", PublishState::kDraft, "delete", {}},
+      {"delete published", PublishState::kPublished, "delete", {}},
+  };
+  auto expected = [](Role role, bool own, const std::string& name) {
+    if (role == Role::kEditor || role == Role::kAdmin) return true;
+    if (name == "pins") return false;
+    if (role == Role::kAuthor) return own;
+    return own && (name == "edit draft" || name == "submit" || name == "delete draft");
+  };
+  std::map<Role, Browser> browsers;
+  for (Role r : {Role::kContributor, Role::kAuthor, Role::kEditor, Role::kAdmin}) browsers[r] = LogIn(r);
+  for (Role role : {Role::kContributor, Role::kAuthor, Role::kEditor, Role::kAdmin}) {
+    for (bool own : {true, false}) {
+      Role owner = own ? role : (role == Role::kContributor ? Role::kAuthor : Role::kContributor);
+      for (const Case& c : cases) {
+        SCOPED_TRACE(std::string(RoleName(role)) + (own ? " own " : " other's ") + c.name);
+        // The story is set up through the service as its owner (and an editor).
+        auto made = stories_->Create(users_[owner], json{{"headline", std::string("Matrix ") + c.name},
+                                                         {"body", "Text."}});
+        ASSERT_TRUE(made.has_value()) << made.error().ToString();
+        std::int64_t id = made->id;
+        if (c.start == PublishState::kPublished) {
+          ASSERT_TRUE(stories_->Update(users_[Role::kEditor], id, json{{"status", "published"}}).has_value());
+        }
+        Article before = *stories_->Get(id);
+        Fields f = With(EditorFields(browsers[role], id), "action", c.action);
+        for (const auto& [k, v] : c.change) f = With(f, k, v);
+        http::Response r = PostForm(browsers[role], "/admin/stories/" + std::to_string(id), f);
+        if (expected(role, own, c.name)) {
+          EXPECT_EQ(r.status, 303) << r.body.substr(0, 400);
+          auto after = stories_->Get(id);
+          if (std::string(c.action) == "delete") {
+            EXPECT_FALSE(after.has_value());
+          } else {
+            ASSERT_TRUE(after.has_value());
+            EXPECT_GT(after->version, before.version) << "the story was saved";
+          }
+        } else {
+          EXPECT_EQ(r.status, 403) << r.body.substr(0, 400);
+          auto after = stories_->Get(id);
+          ASSERT_TRUE(after.has_value());
+          EXPECT_EQ(after->version, before.version) << "nothing changed";
+          EXPECT_EQ(after->status, before.status);
+        }
+      }
+    }
+  }
+}
+
 TEST_F(AdminTest, ScheduleReadsPublishTimeInTheSiteZone) {
   Browser b = LogIn(Role::kAuthor);
   // 2025-05-07 09:30 in Dhaka (UTC+6) is 03:30 UTC.
@@ -952,7 +1021,8 @@ TEST_F(AdminTest, EditorHasEveryLabelTheBrowserTestsUse) {
   http::Response page = Get(b, "/admin/stories/" + std::to_string(id));
   for (std::string label : {"Headline", "Dek", "Dateline", "Section", "Tags", "Authors", "Body",
                             "Lead image", "Alt text", "Caption", "Credit", "Excerpt", "Publish time",
-                            "Related pins", "Featured", "Correction"}) {
+                            "Related pins", "Featured", "SEO title", "SEO description",
+                            "Correction"}) {
     std::string id_of = Extract(page.body, "<label for=\"([a-z_]+)\">" + label + "</label>");
     ASSERT_FALSE(id_of.empty()) << label;
     EXPECT_TRUE(Has(page.body, "id=\"" + id_of + "\"")) << label;
@@ -962,6 +1032,79 @@ TEST_F(AdminTest, EditorHasEveryLabelTheBrowserTestsUse) {
   }
   EXPECT_TRUE(Has(page.body, "<datalist id=\"tag-list\">"));
   EXPECT_TRUE(Has(page.body, "name=\"version\" value=\"1\""));
+}
+
+TEST_F(AdminTest, EditorShowsSavesAndKeepsTheSeoFields) {
+  Browser b = LogIn(Role::kAuthor);
+  // Two labelled fields, each with a hint about its length.
+  http::Response blank = Get(b, "/admin/stories/new");
+  ASSERT_EQ(blank.status, 200);
+  EXPECT_TRUE(Has(blank.body, "<label for=\"seo_title\">SEO title</label>"));
+  EXPECT_TRUE(Has(blank.body, "<label for=\"seo_description\">SEO description</label>"));
+  EXPECT_TRUE(Has(blank.body, "id=\"seo_title\" name=\"seo_title\" type=\"text\" value=\"\""));
+  EXPECT_TRUE(Has(blank.body, "aria-describedby=\"seo_title-hint\""));
+  EXPECT_TRUE(Has(blank.body, "aria-describedby=\"seo_description-hint\""));
+  EXPECT_TRUE(Has(Extract(blank.body, "id=\"seo_title-hint\">([^<]*)<"), "60 characters"));
+  EXPECT_TRUE(Has(Extract(blank.body, "id=\"seo_description-hint\">([^<]*)<"), "160 characters"));
+
+  // Saved (trimmed) and shown again, escaped.
+  std::int64_t id = CreateStory(b, "Council votes on the budget", "save",
+                                {{"seo_title", "  Budget vote: what changes & when  "},
+                                 {"seo_description", "The council's \"yes\" in 3 points."}});
+  Article a = *stories_->Get(id);
+  EXPECT_EQ(a.seo_title, "Budget vote: what changes & when");
+  EXPECT_EQ(a.seo_description, "The council's \"yes\" in 3 points.");
+  EXPECT_EQ(a.headline, "Council votes on the budget");
+  std::string url = "/admin/stories/" + std::to_string(id);
+  http::Response page = Get(b, url);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(Has(page.body, "name=\"seo_title\" type=\"text\" value=\"Budget vote: what changes "
+                             "&amp; when\"")) << page.body;
+  EXPECT_TRUE(Has(page.body, ">\nThe council&#39;s &quot;yes&quot; in 3 points.</textarea>"))
+      << page.body;
+
+  // Too long: the field is marked, everything typed is kept, nothing saved.
+  Fields f = EditorFields(b, id);
+  f = With(f, "dek", "A dek typed alongside");
+  f = With(f, "seo_title", std::string(201, 'x'));
+  f = With(f, "seo_description", "Kept <as typed>");
+  http::Response bad = PostForm(b, url, With(f, "action", "save"));
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_TRUE(Has(bad.body, "id=\"seo_title-error\"")) << bad.body;
+  EXPECT_TRUE(Has(Extract(bad.body, "id=\"seo_title-error\">([^<]*)<"), "At most 200 bytes"));
+  EXPECT_TRUE(Has(bad.body, "aria-describedby=\"seo_title-hint seo_title-error\" "
+                            "aria-invalid=\"true\""));
+  EXPECT_TRUE(Has(bad.body, "value=\"" + std::string(201, 'x') + "\""));
+  EXPECT_TRUE(Has(bad.body, "Kept &lt;as typed&gt;</textarea>"));
+  EXPECT_TRUE(Has(bad.body, "A dek typed alongside"));
+  EXPECT_EQ(stories_->Get(id)->version, a.version);
+  EXPECT_EQ(stories_->Get(id)->seo_title, "Budget vote: what changes & when");
+
+  // Another field's error keeps them too.
+  http::Response other = PostForm(
+      b, url, With(With(With(f, "seo_title", "Fine title"), "headline", ""), "action", "save"));
+  EXPECT_EQ(other.status, 422);
+  EXPECT_TRUE(Has(other.body, "id=\"headline-error\""));
+  EXPECT_TRUE(Has(other.body, "name=\"seo_title\" type=\"text\" value=\"Fine title\""));
+  EXPECT_TRUE(Has(other.body, "Kept &lt;as typed&gt;</textarea>"));
+
+  // Emptied: the story goes back to its headline and dek.
+  ASSERT_EQ(PostForm(b, url, With(With(With(f, "seo_title", ""), "seo_description", " "), "action",
+                                  "save"))
+                .status,
+            303);
+  EXPECT_EQ(stories_->Get(id)->seo_title, "");
+  EXPECT_EQ(stories_->Get(id)->seo_description, "");
+
+  // Autosave carries them like the other fields.
+  Article now = *stories_->Get(id);
+  http::Response saved = PostJson(b, url + "/autosave",
+                                  {{"headline", now.headline},
+                                   {"body", now.body},
+                                   {"seo_title", "Autosaved title"},
+                                   {"version", std::to_string(now.version)}});
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_EQ(stories_->Get(id)->seo_title, "Autosaved title");
 }
 
 // --- HTML validity, when the Nu Html Checker is installed ---

@@ -144,7 +144,8 @@ TEST(Cli, EveryFieldSurvivesTheRoundTrip) {
       R"("tags":["One","Two"],"authors":["A Writer","B Writer"],"status":"published",)"
       R"("published_at":"2025-05-06T04:05:00+00:00","updated_at":"2025-05-06T09:00:00+00:00",)"
       R"("language":"hi","lead_image":{"url":"/media/x.svg","alt":"Alt","caption":"Cap","credit":"Cred"},)"
-      R"("related_pins":["other-story"],"featured":true})"
+      R"("related_pins":["other-story"],"featured":true,"seo_title":"All fields, for search",)"
+      R"("seo_description":"Every field survives."})"
       "\n";
   auto imp = RunCommand({DatelineBinary(), "import", "jsonl", "-", "--site", site}, line);
   ASSERT_EQ(imp.exit_code, 0) << imp.err;
@@ -184,6 +185,8 @@ TEST(Cli, BadJsonlNamesLineAndFieldAndWritesNothing) {
        "line 2: field \"lead_image.src\": unknown field"},
       {"bad featured", R"({"headline":"H","body":"B","featured":"yes"})",
        "line 2: field \"featured\""},
+      {"long seo title", R"({"headline":"H","body":"B","seo_title":")" + std::string(201, 't') + "\"}",
+       "line 2: field \"seo_title\": at most 200 bytes"},
       {"scheduled without time", R"({"headline":"H","body":"B","status":"scheduled"})",
        "line 2: field \"published_at\": required"},
       {"invalid utf-8", "{\"headline\":\"H\xff\",\"body\":\"B\"}", "line 2: invalid JSON"},

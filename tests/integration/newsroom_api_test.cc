@@ -161,6 +161,68 @@ TEST_F(ApiTest, InvalidFieldsAre422NamingTheField) {
   EXPECT_EQ(Call(Role::kAuthor, "GET", "/api/v1/stories?status=gone").status, 422);
 }
 
+// The SEO fields come with the bulk format: created, read, patched,
+// cleared with null, limited, and kept in revisions.
+TEST_F(ApiTest, SeoTitleAndDescriptionAreCreatedPatchedAndCleared) {
+  auto r = Call(Role::kAuthor, "POST", "/api/v1/stories",
+                {{"headline", "Harbour reopens"},
+                 {"body", "Ships are back."},
+                 {"seo_title", "Harbour reopens after three weeks"},
+                 {"seo_description", "Ships & ferries are back in port."}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  json j = Body(r);
+  std::int64_t id = j["id"].get<std::int64_t>();
+  EXPECT_EQ(j["seo_title"], "Harbour reopens after three weeks");
+  EXPECT_EQ(j["seo_description"], "Ships & ferries are back in port.");
+  EXPECT_EQ(j["headline"], "Harbour reopens");
+  Article stored = *store_->GetArticle(id);
+  EXPECT_EQ(stored.seo_title, "Harbour reopens after three weeks");
+  EXPECT_EQ(stored.seo_description, "Ships & ferries are back in port.");
+  // In the bulk format's order: after the story's fields, before the API's own.
+  std::string text = Call(Role::kAuthor, "GET", Path(id)).body;
+  EXPECT_LT(text.find("\"seo_title\""), text.find("\"seo_description\""));
+  EXPECT_LT(text.find("\"seo_description\""), text.find("\"created_at\""));
+
+  // A patch changes only what it names.
+  auto p = Call(Role::kAuthor, "PATCH", Path(id), {{"seo_title", "Ships return to the harbour"}});
+  ASSERT_EQ(p.status, 200) << p.body;
+  EXPECT_EQ(Body(p)["seo_title"], "Ships return to the harbour");
+  EXPECT_EQ(Body(p)["seo_description"], "Ships & ferries are back in port.");
+  EXPECT_EQ(Body(p)["version"], 2);
+  auto got = Body(Call(Role::kContributor, "GET", Path(id)));
+  EXPECT_EQ(got["seo_title"], "Ships return to the harbour");
+
+  // Too long: 422 naming the field, nothing written.
+  auto long_title = Call(Role::kAuthor, "PATCH", Path(id), {{"seo_title", std::string(201, 'x')}});
+  EXPECT_EQ(long_title.status, 422) << long_title.body;
+  EXPECT_EQ(Body(long_title)["error"]["field"], "seo_title");
+  auto long_description =
+      Call(Role::kAuthor, "POST", "/api/v1/stories",
+           {{"headline", "H"}, {"body", "B"}, {"seo_description", std::string(501, 'x')}});
+  EXPECT_EQ(long_description.status, 422);
+  EXPECT_EQ(Body(long_description)["error"]["field"], "seo_description");
+  EXPECT_EQ(store_->GetArticle(id)->version, 2);
+  EXPECT_EQ(store_->GetArticle(id)->seo_title, "Ships return to the harbour");
+
+  // null clears one; an empty field is left out of the answer.
+  auto cleared = Call(Role::kAuthor, "PATCH", Path(id), {{"seo_description", nullptr}});
+  ASSERT_EQ(cleared.status, 200) << cleared.body;
+  EXPECT_FALSE(Body(cleared).contains("seo_description"));
+  EXPECT_EQ(Body(cleared)["seo_title"], "Ships return to the harbour");
+  EXPECT_EQ(store_->GetArticle(id)->seo_description, "");
+
+  // Each save's revision holds them; restoring the first brings them back.
+  json revisions = Body(Call(Role::kAuthor, "GET", Path(id) + "/revisions"))["revisions"];
+  ASSERT_EQ(revisions.size(), 3u);
+  EXPECT_EQ(revisions[2]["content"]["seo_title"], "Harbour reopens after three weeks");
+  EXPECT_FALSE(revisions[0]["content"].contains("seo_description"));
+  auto restored =
+      stories_->Restore(users_[Role::kAuthor], id, revisions[2]["id"].get<std::int64_t>());
+  ASSERT_TRUE(restored.has_value()) << restored.error().ToString();
+  EXPECT_EQ(restored->seo_title, "Harbour reopens after three weeks");
+  EXPECT_EQ(restored->seo_description, "Ships & ferries are back in port.");
+}
+
 // Every role against every story action, on its own story and on someone
 // else's, in the state the action starts from.
 TEST_F(ApiTest, RoleMatrix) {
@@ -352,6 +414,26 @@ TEST_F(ApiTest, SchedulerPublishesExactlyOnce) {
   Scheduler restarted(*store_, clock_);
   EXPECT_TRUE(restarted.RunOnce()->empty());
   EXPECT_EQ(store_->LastChangeSeq().value(), seq_before + 1);
+}
+
+TEST_F(ApiTest, MovingAPublishedStoryLeavesARedirect) {
+  std::int64_t id = MakeStory(Role::kEditor, PublishState::kPublished);
+  std::string old_url = Body(Call(Role::kEditor, "GET", Path(id)))["url"];
+  auto moved = Call(Role::kEditor, "PATCH", Path(id), {{"slug", "a-better-slug"}});
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  std::string new_url = Body(moved)["url"];
+  ASSERT_NE(old_url, new_url);
+  std::string base = settings_.base_url;
+  auto to = store_->GetRedirect(old_url.substr(base.size()));
+  ASSERT_TRUE(to.has_value()) << old_url;
+  EXPECT_EQ(*to, new_url.substr(base.size()));
+  // A draft has no public links to keep.
+  auto made = Call(Role::kEditor, "POST", "/api/v1/stories", {{"headline", "Unrelated draft"}, {"body", "B"}});
+  ASSERT_EQ(made.status, 201);
+  std::int64_t draft = Body(made)["id"].get<std::int64_t>();
+  std::string draft_path = settings_.permalink.Build(*store_->GetArticle(draft), settings_.zone);
+  ASSERT_EQ(Call(Role::kEditor, "PATCH", Path(draft), {{"slug", "draft-new-slug"}}).status, 200);
+  EXPECT_TRUE(store_->GetRedirect(draft_path).error().IsNotFound()) << draft_path;
 }
 
 }  // namespace

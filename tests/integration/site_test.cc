@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -322,6 +324,85 @@ TEST_F(SiteTest, ImagesHaveAltText) {
       }
     }
   }
+}
+
+// The content="..." of <meta property|name="key"> in a page's head, or "".
+std::string MetaContent(const std::string& html, const std::string& attr, const std::string& key) {
+  std::smatch m;
+  std::regex re("<meta " + attr + "=\"" + key + "\" content=\"([^\"]*)\">");
+  return std::regex_search(html, m, re) ? m[1].str() : "";
+}
+
+// The page's first JSON-LD document of `type`.
+nlohmann::json JsonLdOfType(const std::string& html, const std::string& type) {
+  std::regex script(R"re(<script type="application/ld\+json">([^<]*)</script>)re");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), script);
+       it != std::sregex_iterator(); ++it) {
+    nlohmann::json doc = nlohmann::json::parse((*it)[1].str(), nullptr, false);
+    if (doc.is_object() && doc.value("@type", "") == type) return doc;
+  }
+  return nullptr;
+}
+
+// A story's SEO title and description (imported in the bulk format) take
+// over the head: <title>, meta description, Open Graph and Twitter; the
+// page's <h1> and JSON-LD's headline stay the headline. Without them the
+// head uses the headline and the dek.
+TEST(SeoFields, TakeOverTheHeadButNotTheHeadline) {
+  TempDir dir;
+  std::string site = (dir.path() / "site").string();
+  auto init = RunCommand({DatelineBinary(), "init", site, "--name", "SEO Times", "--base-url",
+                          "http://127.0.0.1:1"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  std::string lines =
+      R"({"slug":"harbour-reopens","headline":"Harbour reopens","dek":"The dek readers see.",)"
+      R"("body":"Ships are back.","published_at":"2025-05-06T04:05:00Z",)"
+      R"("seo_title":"Harbour reopens after 3 weeks & \"at last\"",)"
+      R"("seo_description":"Ships & ferries are back <today>."})"
+      "\n"
+      R"({"slug":"plain-story","headline":"Plain story","dek":"A plain dek.",)"
+      R"("body":"Nothing special.","published_at":"2025-05-06T05:00:00Z"})"
+      "\n";
+  auto imp = RunCommand({DatelineBinary(), "import", "jsonl", "-", "--site", site}, lines);
+  ASSERT_EQ(imp.exit_code, 0) << imp.err;
+  ServerProcess server({DatelineBinary(), "serve", "--site", site, "--listen", "127.0.0.1:0"});
+  ASSERT_NE(server.port(), 0) << server.error();
+
+  HttpResult r = HttpGet(server.port(), "/2025/05/06/harbour-reopens/");
+  ASSERT_EQ(r.status, 200) << r.error;
+  const std::string& b = r.body;
+  EXPECT_EQ(FirstText(b, "title"), "Harbour reopens after 3 weeks & \"at last\"");
+  EXPECT_NE(b.find("<title>Harbour reopens after 3 weeks &amp; &quot;at last&quot;</title>"),
+            std::string::npos);
+  EXPECT_EQ(FirstText(b, "h1"), "Harbour reopens");
+  const std::string seo_title = "Harbour reopens after 3 weeks &amp; &quot;at last&quot;";
+  const std::string seo_description = "Ships &amp; ferries are back &lt;today&gt;.";
+  EXPECT_EQ(MetaContent(b, "name", "description"), seo_description);
+  EXPECT_EQ(MetaContent(b, "property", "og:title"), seo_title);
+  EXPECT_EQ(MetaContent(b, "property", "og:description"), seo_description);
+  EXPECT_EQ(MetaContent(b, "name", "twitter:title"), seo_title);
+  EXPECT_EQ(MetaContent(b, "name", "twitter:description"), seo_description);
+  EXPECT_EQ(b.find("The dek readers see.\">"), std::string::npos) << "the dek left the head";
+  EXPECT_NE(b.find("The dek readers see."), std::string::npos) << "but stays on the page";
+  nlohmann::json news = JsonLdOfType(b, "NewsArticle");
+  ASSERT_TRUE(news.is_object()) << b;
+  EXPECT_EQ(news["headline"], "Harbour reopens");
+  EXPECT_EQ(news["description"], "Ships & ferries are back <today>.");
+  nlohmann::json crumbs = JsonLdOfType(b, "BreadcrumbList");
+  ASSERT_TRUE(crumbs.is_object());
+  EXPECT_EQ(crumbs["itemListElement"].back()["name"], "Harbour reopens");
+  // Lists show the headline, not the SEO title.
+  HttpResult home = HttpGet(server.port(), "/");
+  ASSERT_EQ(home.status, 200);
+  EXPECT_EQ(home.body.find("at last"), std::string::npos);
+
+  HttpResult plain = HttpGet(server.port(), "/2025/05/06/plain-story/");
+  ASSERT_EQ(plain.status, 200) << plain.error;
+  EXPECT_EQ(FirstText(plain.body, "title"), "Plain story – SEO Times");
+  EXPECT_EQ(MetaContent(plain.body, "name", "description"), "A plain dek.");
+  EXPECT_EQ(MetaContent(plain.body, "property", "og:title"), "Plain story");
+  EXPECT_EQ(MetaContent(plain.body, "property", "og:description"), "A plain dek.");
+  EXPECT_EQ(MetaContent(plain.body, "name", "twitter:title"), "Plain story");
 }
 
 TEST(ScheduledStory, GoesLiveWithoutARestart) {

@@ -10,6 +10,7 @@
 
 #include "newsroom/accounts.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/http_client.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -206,6 +207,59 @@ TEST_F(UserCliTest, UsageErrorsExitTwoAndHelpWorks) {
     EXPECT_EQ(r.exit_code, 0) << args[1];
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << r.out;
   }
+}
+
+// The API over the real server: a token from the command line creates and
+// publishes a story, which the reader site then serves; the server refuses
+// an oversized body and a missing token.
+TEST_F(UserCliTest, TokenFromTheCommandLineDrivesTheApiOfARunningServer) {
+  ASSERT_EQ(Run({"user", "add", "ed@example.com", "--name", "Ed", "--role", "editor"}).exit_code, 0);
+  auto token_out = Run({"token", "create", "ed@example.com"});
+  ASSERT_EQ(token_out.exit_code, 0) << token_out.err;
+  std::string token = SplitLines(token_out.out).back();
+  ServerProcess server({DatelineBinary(), "serve", "--site", site_, "--listen", "127.0.0.1:0"});
+  ASSERT_NE(server.port(), 0) << server.error();
+  auto post = [&](const std::string& target, const std::string& method, const std::string& body,
+                  const std::string& auth) {
+    std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+                      (auth.empty() ? "" : "Authorization: Bearer " + auth + "\r\n") +
+                      "Content-Type: application/json\r\nContent-Length: " +
+                      std::to_string(body.size()) + "\r\n\r\n" + body;
+    return RawExchange(server.port(), req);
+  };
+  std::string created = post("/api/v1/stories", "POST",
+                              R"({"headline":"Ferry service resumes","body":"Boats run again.\n\n## Timetable\n\nHourly.","status":"published"})",
+                              token);
+  ASSERT_EQ(created.rfind("HTTP/1.1 201", 0), 0u) << created.substr(0, 300);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(created, m, std::regex("\"url\":\"https?://[^/\"]+(/[^\"]*)\"")));
+  std::string path = m[1];
+  HttpResult page = HttpGet(server.port(), path);
+  EXPECT_EQ(page.status, 200) << path;
+  EXPECT_NE(page.body.find("<h2>Timetable</h2>"), std::string::npos);
+
+  std::string anonymous = post("/api/v1/stories", "POST", R"({"headline":"x","body":"y"})", "");
+  EXPECT_EQ(anonymous.rfind("HTTP/1.1 401", 0), 0u) << anonymous.substr(0, 200);
+  std::string huge = "{\"headline\":\"Big\",\"body\":\"" + std::string(2 << 20, 'a') + "\"}";
+  std::string too_big = post("/api/v1/stories", "POST", huge, token);
+  EXPECT_EQ(too_big.rfind("HTTP/1.1 413", 0), 0u) << too_big.substr(0, 200);
+  EXPECT_EQ(server.Stop(), 0);
+}
+
+// The demo site comes with a newsroom account to log in with.
+TEST_F(UserCliTest, TheDemoHasANewsroomAdmin) {
+  std::string demo = dir_ / "demo";
+  ServerProcess server({DatelineBinary(), "demo", "--dir", demo, "--listen", "127.0.0.1:0"});
+  ASSERT_NE(server.port(), 0) << server.error();
+  EXPECT_EQ(HttpGet(server.port(), "/admin/login").status, 200);
+  EXPECT_EQ(server.Stop(), 0);
+  auto store = OpenSqliteStore(demo + "/dateline.db",
+                               {[](std::string_view v) { return std::string(v); }, &clock_});
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  auto user = (*store)->GetUserByEmail("editor@demo.example");
+  ASSERT_TRUE(user.has_value()) << user.error().ToString();
+  EXPECT_EQ(user->role, Role::kAdmin);
+  EXPECT_TRUE(user->password_hash.starts_with("$argon2id$"));
 }
 
 }  // namespace

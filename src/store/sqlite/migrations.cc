@@ -235,6 +235,12 @@ CREATE TABLE corrections (
 CREATE INDEX corrections_by_article ON corrections (article_id, at, id);
 CREATE INDEX corrections_by_time ON corrections (at, id);
 )sql",
+      // 6: a story's SEO title and description (empty = the headline, the
+      // dek or excerpt). Added columns with constant defaults: no rebuild.
+      R"sql(
+ALTER TABLE articles ADD COLUMN seo_title TEXT NOT NULL DEFAULT '';
+ALTER TABLE articles ADD COLUMN seo_description TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return kMigrations;
 }

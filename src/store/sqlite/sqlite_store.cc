@@ -18,7 +18,7 @@ using sqlite::Stmt;
   "a.id, a.slug, a.headline, a.dek, a.dateline, a.body, a.body_format, a.excerpt, s.slug, "  \
   "a.status, a.published_at, a.updated_at, a.language, a.lead_image_url, a.lead_image_alt, " \
   "a.lead_image_caption, a.lead_image_credit, a.featured, a.created_at, a.modified_at, "     \
-  "a.owner_id, a.version "
+  "a.owner_id, a.version, a.seo_title, a.seo_description "
 
 #define DL_PAGE_COLUMNS                                                                \
   "id, path, title, body, body_format, status, published_at, updated_at, created_at, " \
@@ -141,9 +141,10 @@ class SqliteStore final : public Store {
                              "body_format, excerpt, section_id, status, published_at, updated_at, "
                              "language, lead_image_url, lead_image_alt, lead_image_caption, "
                              "lead_image_credit, featured, created_at, modified_at, owner_id, "
-                             "version, id) VALUES "
+                             "version, id, seo_title, seo_description) VALUES "
                              "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                             "?16, ?17, ?18, ?19, ?21, 1, NULL) RETURNING id, created_at, version")
+                             "?16, ?17, ?18, ?19, ?21, 1, NULL, ?22, ?23) "
+                             "RETURNING id, created_at, version")
                        : db_.Prepare(
                              "UPDATE articles SET slug = ?1, headline = ?2, dek = ?3, "
                              "dateline = ?4, body = ?5, body_format = ?6, excerpt = ?7, "
@@ -151,7 +152,8 @@ class SqliteStore final : public Store {
                              "updated_at = ?11, language = ?12, lead_image_url = ?13, "
                              "lead_image_alt = ?14, lead_image_caption = ?15, "
                              "lead_image_credit = ?16, featured = ?17, modified_at = ?19, "
-                             "owner_id = ?21, version = version + 1 "
+                             "owner_id = ?21, seo_title = ?22, seo_description = ?23, "
+                             "version = version + 1 "
                              "WHERE id = ?20 RETURNING id, created_at, version");
       if (!st) return st.error();
       st->Bind(1, a.slug).Bind(2, a.headline).Bind(3, a.dek).Bind(4, a.dateline).Bind(5, a.body);
@@ -165,6 +167,7 @@ class SqliteStore final : public Store {
         st->BindNull(13).Bind(14, "").Bind(15, "").Bind(16, "");
       }
       st->Bind(17, std::int64_t{a.featured ? 1 : 0}).Bind(19, now).Bind(21, a.owner_id);
+      st->Bind(22, a.seo_title).Bind(23, a.seo_description);
       if (insert) {
         st->Bind(18, now);
       } else {
@@ -266,16 +269,23 @@ class SqliteStore final : public Store {
                                                 const std::vector<std::int64_t>& exclude_ids,
                                                 int limit) override {
     std::lock_guard lock(mu_);
+    // Scored from the story's own tags outwards (each tag's weight counted
+    // once), ranked on ids, and only the winners' rows read: left to itself
+    // the planner walked every visible article and sorted whole rows.
     auto st = db_.Prepare(
-        "SELECT " DL_ARTICLE_COLUMNS
-        ", sum(1.0 / (SELECT count(*) FROM article_tags n WHERE n.tag_id = mine.tag_id)) "
-        "AS shared FROM article_tags mine "
-        "JOIN article_tags other ON other.tag_id = mine.tag_id "
-        "JOIN articles a ON a.id = other.article_id "
+        "WITH w AS MATERIALIZED (SELECT mine.tag_id AS tag_id, "
+        "  1.0 / (SELECT count(*) FROM article_tags n WHERE n.tag_id = mine.tag_id) AS weight "
+        "  FROM article_tags mine WHERE mine.article_id = ?1), "
+        "r AS MATERIALIZED (SELECT other.article_id AS id, sum(w.weight) AS shared "
+        "  FROM w CROSS JOIN article_tags other ON other.tag_id = w.tag_id "
+        "  WHERE other.article_id <> ?1 GROUP BY other.article_id), "
+        "top AS MATERIALIZED (SELECT r.id AS id, r.shared AS shared, a.published_at AS published_at "
+        "  FROM r CROSS JOIN articles a ON a.id = r.id "
+        "  WHERE " DL_VISIBLE("?2") " AND a.id NOT IN (SELECT value FROM json_each(?3)) "
+        "  ORDER BY r.shared DESC, a.published_at DESC, a.id DESC LIMIT ?4) "
+        "SELECT " DL_ARTICLE_COLUMNS ", top.shared FROM top CROSS JOIN articles a ON a.id = top.id "
         "LEFT JOIN sections s ON s.id = a.section_id "
-        "WHERE mine.article_id = ?1 AND a.id <> ?1 AND " DL_VISIBLE("?2")
-        " AND a.id NOT IN (SELECT value FROM json_each(?3)) "
-        "GROUP BY a.id ORDER BY shared DESC, a.published_at DESC, a.id DESC LIMIT ?4");
+        "ORDER BY top.shared DESC, top.published_at DESC, top.id DESC");
     if (!st) return Fail(st.error());
     st->Bind(1, article_id).Bind(2, now).Bind(3, IdsJson(exclude_ids));
     st->Bind(4, std::int64_t{limit});
@@ -869,6 +879,8 @@ class SqliteStore final : public Store {
     a.modified_at = st.Int(19);
     a.owner_id = st.Int(20);
     a.version = st.Int(21);
+    a.seo_title = st.Text(22);
+    a.seo_description = st.Text(23);
     return a;
   }
 

@@ -113,6 +113,24 @@ TEST_F(NinjsTest, NewerVersionCorrectsOlderIsIgnored) {
   EXPECT_EQ(s->GetArticleBySlug("quake-hits")->headline, "Quake hits city, 12 dead");
 }
 
+TEST_F(NinjsTest, ANewerVersionKeepsTheNewsroomsSeoFields) {
+  auto s = Open("s.db");
+  std::string v1 = R"({"uri":"urn:wire:2","versionCreated":"2025-01-01T10:00:00Z","headlines":[{"role":"main","value":"Dam holds"}],"bodies":[{"role":"main","contentType":"text/html","value":"<p>First take</p>"}]})";
+  std::string v2 = R"({"uri":"urn:wire:2","versionCreated":"2025-01-01T11:00:00Z","headlines":[{"role":"main","value":"Dam holds, town safe"}],"bodies":[{"role":"main","contentType":"text/html","value":"<p>Second take</p>"}]})";
+  ASSERT_TRUE(Import(*s, v1).has_value());
+  Article a = *s->GetArticleBySlug("dam-holds");
+  a.seo_title = "Dam holds: the town is safe";
+  a.seo_description = "Our summary, not the agency's.";
+  ASSERT_TRUE(s->SaveArticle(a).ok());
+  auto r = Import(*s, v2);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->updated, 1);
+  Article after = *s->GetArticleBySlug("dam-holds");
+  EXPECT_EQ(after.headline, "Dam holds, town safe");
+  EXPECT_EQ(after.seo_title, "Dam holds: the town is safe");
+  EXPECT_EQ(after.seo_description, "Our summary, not the agency's.");
+}
+
 TEST_F(NinjsTest, ReadsNinjsOneAndTwoFields) {
   auto s = Open("s.db");
   std::string old = R"({"uri":"urn:sd:9","versioncreated":"2024-05-01T08:00:00+00:00","firstcreated":"2024-05-01T07:00:00+00:00","pubstatus":"usable","headline":"Budget passed","body_html":"<p>Text</p><script>x()</script>","byline":"By Dee Writer and Eve Lens","subject":[{"name":"economy","code":"04000000"}],"place":[{"name":"DHAKA"}],"language":"bn","renditions":{"baseImage":{"href":"https://img.example/b.jpg","mimetype":"image/jpeg"}},"slugline":"Budget-Vote"})";

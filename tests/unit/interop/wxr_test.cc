@@ -182,6 +182,10 @@ TEST_F(WxrTest, NewerExportUpdatesChangedPostsAndAddsNewOnes) {
   std::string xml((std::istreambuf_iterator<char>(in)), {});
   Import(Corpus("small-export.xml"));
   Article hello = Story("hello-world");
+  // The newsroom's own SEO fields (WXR has none) survive the update.
+  hello.seo_title = "Hello, search engines";
+  hello.seo_description = "Set in the newsroom.";
+  ASSERT_TRUE(store_->SaveArticle(hello).ok());
   std::size_t stories = store_->AllArticles()->size();
   // The newer export: "Hello world!" retitled and its slug changed, and a
   // copy of the last post added under a new id and GUID.
@@ -214,6 +218,8 @@ TEST_F(WxrTest, NewerExportUpdatesChangedPostsAndAddsNewOnes) {
   Article again = Story("hello-again");
   EXPECT_EQ(again.id, hello.id);  // the same story, matched by WordPress id
   EXPECT_EQ(again.headline, "Hello again");
+  EXPECT_EQ(again.seo_title, "Hello, search engines");
+  EXPECT_EQ(again.seo_description, "Set in the newsroom.");
   EXPECT_FALSE(store_->GetArticleBySlug("hello-world").has_value());
   // Its previous URL now redirects to the new one.
   EXPECT_EQ(Redirect(options_.site.permalink.Build(hello, options_.site.zone)),

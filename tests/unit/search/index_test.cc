@@ -1,6 +1,7 @@
 #include "search/index.h"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <algorithm>
 
@@ -194,6 +195,53 @@ TEST_F(IndexTest, RemoveAndStateSurviveReopen) {
   auto second = SearchIndex::Open((dir_.path() / "search").string());
   ASSERT_FALSE(second.has_value());
   EXPECT_NE(second.error().message().find("another dateline process"), std::string::npos);
+}
+
+TEST_F(IndexTest, AnIndexOfAnotherSchemaStartsAgainEmpty) {
+  const std::string path = (dir_.path() / "search").string();
+  index_.reset();
+  {
+    Xapian::WritableDatabase db(path, Xapian::DB_OPEN);
+    db.set_metadata("dateline.schema", "1");
+    db.commit();
+  }
+  auto again = SearchIndex::Open(path);
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  EXPECT_EQ(*(*again)->Count(), 0);
+  EXPECT_EQ(*(*again)->LastSeq(), 0);  // so the sync indexes everything anew
+  EXPECT_EQ(*(*again)->VisibleUntil(), 0);
+  ASSERT_TRUE((*again)->Put(Doc(5, "Tram depot opens", "The new tram depot opened.")).ok());
+  ASSERT_TRUE((*again)->Commit(1, 1).ok());
+  SearchQuery q;
+  q.text = "depot";
+  auto r = (*again)->Search(q);
+  ASSERT_TRUE(r.has_value());
+  ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_EQ(r->hits[0].id, 5);
+}
+
+TEST_F(IndexTest, StemmedPhrasesFieldsAndSuggestionsLeaveFiltersAlone) {
+  // Phrases match on stems; title: searches headlines only.
+  EXPECT_EQ(Ids("\"tram lines\""), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids("title:fares"), std::vector<std::int64_t>{3});
+  EXPECT_TRUE(Ids("title:harbour").size() == 1u);  // 2's headline, not 1's body
+  EXPECT_EQ(Ids("title:fare*"), std::vector<std::int64_t>{3});
+  // A misspelt word is corrected; a word only in a body is not "corrected"
+  // to a headline word, nor are filter values and operators.
+  SearchQuery q;
+  q.text = "tram AND councl";
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->suggestion, "tram AND council");
+  q.text = "spring";  // in 1's body only
+  EXPECT_EQ(index_->Search(q)->suggestion, "");
+  q.text = "tag:transprt tram";
+  EXPECT_EQ(index_->Search(q)->suggestion, "");
+  // Ids out of Xapian's document id range are refused, not truncated.
+  EXPECT_TRUE(index_->Put(Doc(0, "Zero", "zero")).IsInvalidArgument());
+  EXPECT_TRUE(index_->Put(Doc(std::int64_t{1} << 40, "Big", "big")).IsInvalidArgument());
+  EXPECT_TRUE(index_->Remove(std::int64_t{1} << 40).ok());
+  EXPECT_TRUE(index_->Remove(77).ok());  // never indexed: nothing to do
 }
 
 TEST_F(IndexTest, BengaliAndHindiAreFindable) {

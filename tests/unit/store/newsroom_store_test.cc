@@ -644,7 +644,8 @@ TEST(StoreMigration5, KeepsEveryLinkAndStatusOfEveryArticle) {
   EXPECT_EQ(store.GetArticle(4)->version, 2);
 
   RawDb raw(path);
-  EXPECT_EQ(raw.Int("PRAGMA user_version"), 5);
+  EXPECT_EQ(raw.Int("PRAGMA user_version"),
+            static_cast<std::int64_t>(sqlite::Migrations().size()));
   EXPECT_EQ(raw.Int("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
                     "('articles_by_time', 'articles_by_section')"),
             2);
@@ -705,6 +706,58 @@ TEST(StoreMigration5, MigrateTurnsForeignKeysBackOnAndRefusesAnOpenTransaction) 
   auto version = db.Prepare("PRAGMA user_version");
   ASSERT_TRUE(version && version->Step());
   EXPECT_EQ(version->Int(0), static_cast<std::int64_t>(sqlite::Migrations().size()));
+}
+
+// --- Migration 6 ---
+
+TEST(StoreMigration6, AddsEmptySeoFieldsToEveryStoryAndKeepsTheRest) {
+  testing::TempDir dir;
+  std::string path = dir / "v5.db";
+  ASSERT_TRUE(MigrateSqliteFile(path, 5).ok());
+  {
+    RawDb db(path);
+    ASSERT_EQ(db.Int("PRAGMA user_version"), 5);
+    db.Exec(R"sql(
+INSERT INTO articles (id, slug, headline, dek, body, body_format, status, published_at,
+                      created_at, modified_at, owner_id, version) VALUES
+  (1, 'old', 'Old story', 'Its dek', 'b', 'markdown', 'published', 500, 1, 2, 3, 4),
+  (2, 'gone', 'Gone story', '', 'b', 'markdown', 'unpublished', 600, 1, 2, 0, 1);
+)sql");
+    EXPECT_EQ(db.Int("SELECT count(*) FROM pragma_table_info('articles') "
+                     "WHERE name IN ('seo_title', 'seo_description')"),
+              0);
+  }
+  auto opened = OpenSqliteStore(path, {Slug, nullptr});
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  Store& store = **opened;
+  Article old = *store.GetArticle(1);
+  EXPECT_EQ(old.headline, "Old story");
+  EXPECT_EQ(old.dek, "Its dek");
+  EXPECT_EQ(old.owner_id, 3);
+  EXPECT_EQ(old.version, 4);
+  EXPECT_EQ(old.seo_title, "");
+  EXPECT_EQ(old.seo_description, "");
+  EXPECT_EQ(store.GetArticle(2)->status, PublishState::kUnpublished);
+
+  old.seo_title = "Old story, new search title";
+  old.seo_description = "Now with a description.";
+  ASSERT_TRUE(store.SaveArticle(old, 4).ok());
+  Article back = *store.GetArticle(1);
+  EXPECT_EQ(back.seo_title, "Old story, new search title");
+  EXPECT_EQ(back.seo_description, "Now with a description.");
+  EXPECT_EQ(back.version, 5);
+
+  RawDb raw(path);
+  EXPECT_EQ(raw.Int("PRAGMA user_version"), 6);
+  // NOT NULL with '' as the default: a row written without them reads as empty.
+  raw.Exec("INSERT INTO articles (id, slug, headline, body, body_format, status, created_at, "
+           "modified_at) VALUES (3, 'raw', 'Raw', 'b', 'markdown', 'draft', 1, 1)");
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM articles WHERE id = 3 AND seo_title = '' AND "
+                    "seo_description = ''"),
+            1);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM pragma_table_info('articles') WHERE name IN "
+                    "('seo_title', 'seo_description') AND \"notnull\" = 1"),
+            2);
 }
 
 }  // namespace

@@ -62,6 +62,8 @@ TEST_F(StoreTest, ArticleRoundTripKeepsEveryField) {
   a.lead_image = LeadImage{"/media/x.svg", "Alt", "Caption", "Credit"};
   a.related_pins = {"other", "another"};
   a.featured = true;
+  a.seo_title = "Rivers rise: what we know";
+  a.seo_description = "The short version for search results & \"shares\".";
   a.owner_id = 7;
   Article saved = Save(a);
   EXPECT_GT(saved.id, 0);
@@ -94,6 +96,30 @@ TEST_F(StoreTest, UpdateKeepsCreatedAndReplacesLinks) {
   EXPECT_EQ(back.version, 2);
   EXPECT_EQ(back, a);
   EXPECT_EQ(back.tags, std::vector<std::string>{"Only"});
+}
+
+TEST_F(StoreTest, SeoFieldsAreSetChangedAndClearedOnUpdate) {
+  Article a = Make("seo", 5000);
+  EXPECT_EQ(Save(a).seo_title, "");
+  a = *store_->GetArticleBySlug("seo");
+  EXPECT_EQ(a.seo_title, "");
+  EXPECT_EQ(a.seo_description, "");
+  a.seo_title = "Search title";
+  a.seo_description = "Search description";
+  ASSERT_TRUE(store_->SaveArticle(a).ok());
+  auto back = *store_->GetArticle(a.id);
+  EXPECT_EQ(back.seo_title, "Search title");
+  EXPECT_EQ(back.seo_description, "Search description");
+  EXPECT_EQ(back.headline, "Headline seo");  // the headline is its own field
+  // Listings read the same columns.
+  auto listed = store_->ListArticles(ArticleQuery{});
+  ASSERT_TRUE(listed.has_value());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().seo_description, "Search description");
+  back.seo_title.clear();
+  ASSERT_TRUE(store_->SaveArticle(back).ok());
+  EXPECT_EQ(store_->GetArticle(a.id)->seo_title, "");
+  EXPECT_EQ(store_->GetArticle(a.id)->seo_description, "Search description");
 }
 
 TEST_F(StoreTest, NotFoundIsANormalResult) {

@@ -1,0 +1,152 @@
+// The JSON Lines bulk format in process: the SEO fields' place in a line,
+// their round trip through a store, and their limits. (The whole format's
+// round trip through the real binary is in tests/integration/cli_test.cc.)
+#include "interop/jsonl.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "store/sqlite/sqlite_store.h"
+#include "support/temp_dir.h"
+#include "text/slug.h"
+
+namespace dateline {
+namespace {
+
+class JsonlTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Store> Open(const std::string& name) {
+    auto s = OpenSqliteStore(dir_ / name, {Slugify, &clock_});
+    EXPECT_TRUE(s.has_value()) << s.error().ToString();
+    return std::move(*s);
+  }
+  static Result<JsonlImportReport> Import(Store& store, const std::string& lines) {
+    std::istringstream in(lines);
+    JsonlImportOptions o;
+    o.now = 1'750'000'000;
+    return ImportJsonl(in, store, o);
+  }
+  static std::string Export(Store& store) {
+    std::ostringstream out;
+    EXPECT_TRUE(ExportJsonl(store, TimeZone::Utc(), out).ok());
+    return out.str();
+  }
+  // The problems ArticleFromJson finds in `obj`, as "field: reason" lines.
+  static std::vector<std::string> Problems(const nlohmann::json& obj) {
+    Article a;
+    std::vector<std::string> out;
+    for (const FieldProblem& p : ArticleFromJson(obj, JsonlImportOptions{}, a)) {
+      out.push_back(p.field + ": " + p.reason);
+    }
+    return out;
+  }
+
+  FakeClock clock_{1'700'000'000};
+  testing::TempDir dir_;
+};
+
+const std::string kSeoLine =
+    R"({"slug":"harbour-reopens","headline":"Harbour reopens","body":"Ships are back.",)"
+    R"("body_format":"markdown","status":"published","published_at":"2025-05-06T04:05:00+00:00",)"
+    R"("language":"en","featured":true,"seo_title":"Harbour reopens after 3 weeks \u2013 \"at last\"",)"
+    R"("seo_description":"Ships & ferries are back <today>."})"
+    "\n";
+
+TEST_F(JsonlTest, SeoFieldsComeAfterFeaturedAndSurviveExportImportExport) {
+  auto first = Open("first.db");
+  auto r = Import(*first, kSeoLine);
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->inserted, 1);
+  Article a = *first->GetArticleBySlug("harbour-reopens");
+  EXPECT_EQ(a.seo_title, "Harbour reopens after 3 weeks \u2013 \"at last\"");
+  EXPECT_EQ(a.seo_description, "Ships & ferries are back <today>.");
+  EXPECT_EQ(a.headline, "Harbour reopens");
+
+  std::string exported = Export(*first);
+  // The export writes UTF-8 as it is; otherwise the line is the input's.
+  std::string expected = kSeoLine;
+  expected.replace(expected.find("\\u2013"), 6, "\u2013");
+  EXPECT_EQ(exported, expected);
+  auto keys = nlohmann::ordered_json::parse(exported);
+  std::vector<std::string> order;
+  for (const auto& [key, value] : keys.items()) order.push_back(key);
+  ASSERT_GE(order.size(), 3u);
+  EXPECT_EQ(order[order.size() - 3], "featured");
+  EXPECT_EQ(order[order.size() - 2], "seo_title");
+  EXPECT_EQ(order[order.size() - 1], "seo_description");
+
+  auto second = Open("second.db");
+  ASSERT_TRUE(Import(*second, exported).has_value());
+  EXPECT_EQ(Export(*second), exported);
+  // Importing again changes nothing.
+  auto again = Import(*second, exported);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->updated, 1);
+  EXPECT_EQ(Export(*second), exported);
+}
+
+TEST_F(JsonlTest, EmptySeoFieldsAreLeftOutAndImportAsEmpty) {
+  Article a;
+  a.slug = "plain";
+  a.headline = "Plain";
+  a.body = "Text.";
+  nlohmann::ordered_json j = ArticleToJson(a, TimeZone::Utc());
+  EXPECT_FALSE(j.contains("seo_title"));
+  EXPECT_FALSE(j.contains("seo_description"));
+  a.seo_title = "Only a title";
+  j = ArticleToJson(a, TimeZone::Utc());
+  EXPECT_EQ(j["seo_title"], "Only a title");
+  EXPECT_FALSE(j.contains("seo_description"));
+
+  Article back;
+  auto problems =
+      ArticleFromJson(nlohmann::json::parse(R"({"headline":"H","body":"B","seo_title":null,
+                                                "seo_description":""})"),
+                      JsonlImportOptions{}, back);
+  EXPECT_TRUE(problems.empty());
+  EXPECT_EQ(back.seo_title, "");
+  EXPECT_EQ(back.seo_description, "");
+}
+
+TEST_F(JsonlTest, SeoFieldsHaveByteLimitsAndMustBeStrings) {
+  auto with = [](std::string title, std::string description) {
+    return nlohmann::json{
+        {"headline", "H"}, {"body", "B"}, {"seo_title", title}, {"seo_description", description}};
+  };
+  EXPECT_TRUE(Problems(with(std::string(200, 't'), std::string(500, 'd'))).empty());
+  // Bytes, not characters: 100 two-byte letters fit, 67 three-byte ones do not.
+  std::string e_acute;
+  for (int i = 0; i < 100; ++i) e_acute += "\u00e9";
+  EXPECT_TRUE(Problems(with(e_acute, "")).empty());
+  std::string euros;
+  for (int i = 0; i < 67; ++i) euros += "\u20ac";
+  EXPECT_EQ(Problems(with(euros, "")),
+            std::vector<std::string>{"seo_title: at most 200 bytes (this is 201)"});
+  EXPECT_EQ(Problems(with(std::string(201, 't'), std::string(501, 'd'))),
+            (std::vector<std::string>{"seo_title: at most 200 bytes (this is 201)",
+                                      "seo_description: at most 500 bytes (this is 501)"}));
+  EXPECT_EQ(Problems(nlohmann::json{{"headline", "H"}, {"body", "B"}, {"seo_title", 7}}),
+            std::vector<std::string>{"seo_title: expected a string"});
+  EXPECT_EQ(Problems(nlohmann::json{{"headline", "H"}, {"body", "B"}, {"seo_description", true}}),
+            std::vector<std::string>{"seo_description: expected a string"});
+}
+
+TEST_F(JsonlTest, AnOverlongSeoFieldFailsTheImportNamingLineAndField) {
+  auto store = Open("limits.db");
+  std::string lines =
+      R"({"slug":"fine","headline":"Fine","body":"B"})"
+      "\n"
+      R"({"slug":"long","headline":"Long","body":"B","seo_description":")" +
+      std::string(501, 'x') + "\"}\n";
+  auto r = Import(*store, lines);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message().find("line 2: field \"seo_description\": at most 500 bytes"),
+            std::string::npos)
+      << r.error().ToString();
+  EXPECT_EQ(Export(*store), "");  // nothing was written
+}
+
+}  // namespace
+}  // namespace dateline
