@@ -8,13 +8,17 @@
 //                 body goes in as plain text, Markdown and all: the
 //                 Markdown-to-text step of the app is not part of this figure;
 //                 JSON parsing is timed apart and not counted either.
+//                 Xapian writes its buffered postings out every 500 stories
+//                 (XAPIAN_FLUSH_THRESHOLD, set by SearchIndex::Open) inside
+//                 Put, so that work is counted here.
 //   commit        the one Commit() after the last Put.
 //   index size    the folder's allocated size, as du counts it.
 //   search        p50/p99/max latency of Search() over a mixed query set built
 //                 deterministically from the corpus's own words (target p99
 //                 <= 5 ms), and per query kind.
 //   related       p50/p99 of Related() per story over ~1,000 stories spread
-//                 over the corpus (target <= 5 ms/story), beside the baseline,
+//                 over the corpus (target <= 5 ms/story; the first call, which
+//                 fits the LSA model, is reported on its own), beside the baseline,
 //                 MoreLikeThis(), timed on the same stories in the same run,
 //                 as a ratio.
 //   peak memory   getrusage ru_maxrss of this process (corpus bookkeeping

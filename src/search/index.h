@@ -100,8 +100,8 @@ struct RelatedOptions {
   double lsa_weight = 2.0;
   double lsa_refit = 0.1;
   // At most this many stories (an even spread) are read to fit the model,
-  // which bounds the fit's time on a large site (about 2 s per 10,000 on
-  // the 2-core benchmark machine).
+  // which bounds the fit's time on a large site (9-13 s for 20,000 of a
+  // 100,000-story index on the shared 2-core machine, bench/search_speed).
   int lsa_sample = 20000;
 };
 

@@ -6,6 +6,7 @@
 // titles); Dateline's own use an X prefix.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 #include <xapian.h>
 
@@ -22,6 +23,11 @@ inline constexpr std::string_view kSectionPrefix = "XS";
 inline constexpr std::string_view kTagPrefix = "XT";
 inline constexpr std::string_view kAuthorPrefix = "XA";
 inline constexpr std::string_view kLanguagePrefix = "XL";
+// Publish period: "XP" + floor(unix seconds / kPeriodSeconds). Narrows date
+// ranges and newest-first searches to the periods they can match before the
+// exact value-slot check (see docs/search-schema.md).
+inline constexpr std::string_view kPeriodPrefix = "XP";
+inline constexpr std::int64_t kPeriodSeconds = 30 * 86400;
 
 // Value slots.
 inline constexpr Xapian::valueno kPublishedSlot = 0;  // sortable_serialise(unix seconds)
@@ -40,7 +46,8 @@ inline constexpr std::string_view kLastSeqKey = "dateline.last_seq";
 inline constexpr std::string_view kVisibleUntilKey = "dateline.visible_until";
 inline constexpr std::string_view kSchemaVersionKey = "dateline.schema";
 // 2: stemmed terms only (Z, S), document id = article id, plain data.
+// 3: publish-period terms (XP).
 // An index of another version is started again empty and caught up.
-inline constexpr std::string_view kSchemaVersion = "2";
+inline constexpr std::string_view kSchemaVersion = "3";
 
 }  // namespace dateline::search_schema

@@ -244,6 +244,49 @@ TEST_F(IndexTest, StemmedPhrasesFieldsAndSuggestionsLeaveFiltersAlone) {
   EXPECT_TRUE(index_->Remove(77).ok());  // never indexed: nothing to do
 }
 
+TEST_F(IndexTest, NewestFirstAndDateRangesOverManyPeriods) {
+  // Stories a week apart over two years: newest-first pages and date ranges
+  // give what a plain sort and filter of every match would.
+  const Seconds week = 7 * 86400, start = 1'700'000'000;
+  for (int i = 0; i < 104; ++i) {
+    ASSERT_TRUE(index_->Put(Doc(100 + i, "Weekly market report " + std::to_string(i),
+                                i % 3 == 0 ? "Grain prices and the harvest." : "Grain prices.",
+                                "business", start + i * week))
+                    .ok());
+  }
+  ASSERT_TRUE(index_->Commit(8, 5000).ok());
+  SearchQuery q;
+  q.text = "grain";
+  q.newest_first = true;
+  q.limit = 3;
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->total, 104);
+  EXPECT_EQ(Ids(q), (std::vector<std::int64_t>{203, 202, 201}));
+  q.offset = 20;  // beyond the newest two periods
+  EXPECT_EQ(Ids(q), (std::vector<std::int64_t>{183, 182, 181}));
+  q.text = "harvest";  // every third story
+  q.offset = 0;
+  EXPECT_EQ(Ids(q), (std::vector<std::int64_t>{202, 199, 196}));
+  SearchQuery range;
+  range.text = "grain";
+  range.from = start + 10 * week;
+  range.to = start + 19 * week;  // inclusive: ten stories
+  range.limit = 100;
+  auto rr = index_->Search(range);
+  ASSERT_TRUE(rr.has_value());
+  EXPECT_EQ(rr->hits.size(), 10u);
+  EXPECT_EQ(rr->total, 10);
+  range.from.reset();  // open start
+  EXPECT_EQ(Ids(range).size(), 20u);
+  range.from = start - 400 * week;  // far wider than the index: every story
+  range.to.reset();
+  EXPECT_EQ(Ids(range).size(), 100u);
+  auto all = index_->Search(range);
+  ASSERT_TRUE(all.has_value());
+  EXPECT_EQ(all->total, 104);
+}
+
 TEST_F(IndexTest, BengaliAndHindiAreFindable) {
   IndexDocument bn = Doc(20, "নদীর গান", "বর্ষায় নদীর পানি বেড়ে গেছে এবং কৃষকেরা খুশি।");
   bn.language = "bn";
