@@ -34,6 +34,38 @@ mu::data MustacheData(const nlohmann::json& j) {
   }
 }
 
+namespace {
+
+// `source` with every {{> name}} of a known partial replaced by the
+// partial's own source, expanded the same way, at most `depth` levels down.
+// Tags of unknown partials, and partials too deep, are kept as they are.
+std::string ExpandPartials(const std::string& source, const Theme& theme, int depth) {
+  if (depth <= 0 || source.find("{{=") != std::string::npos) return source;
+  std::string out;
+  std::size_t pos = 0;
+  while (true) {
+    std::size_t open = source.find("{{>", pos);
+    if (open == std::string::npos) break;
+    std::size_t close = source.find("}}", open + 3);
+    if (close == std::string::npos) break;
+    std::string_view name = std::string_view(source).substr(open + 3, close - open - 3);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    auto it = theme.partials().find(name);
+    out.append(source, pos, open - pos);
+    if (it == theme.partials().end() || it->second.find("{{=") != std::string::npos ||
+        depth == 1) {
+      out.append(source, open, close + 2 - open);
+    } else {
+      out += ExpandPartials(it->second, theme, depth - 1);
+    }
+    pos = close + 2;
+  }
+  out.append(source, pos, std::string::npos);
+  return out;
+}
+
+}  // namespace
 
 Renderer::Renderer(const Theme& theme) : theme_(theme) {
   for (const auto& [name, asset] : theme_.assets()) {
@@ -47,6 +79,15 @@ Renderer::Renderer(const Theme& theme) : theme_(theme) {
     const std::string* body = &text;
     partials_.emplace_back(name, mu::partial([body]() { return *body; }));
   }
+}
+
+const std::string* Renderer::Source(std::string_view template_name) const {
+  std::lock_guard lock(mu_);
+  auto it = sources_.find(template_name);
+  if (it != sources_.end()) return &it->second;
+  const std::string* raw = theme_.Template(template_name);
+  if (raw == nullptr) return nullptr;
+  return &sources_.emplace(std::string(template_name), ExpandPartials(*raw, theme_, 8)).first->second;
 }
 
 Renderer::Parsed Renderer::Take(const std::string& source) const {
@@ -71,7 +112,7 @@ void Renderer::Give(const std::string& source, Parsed tmpl) const {
 
 Result<std::string> Renderer::Render(std::string_view template_name,
                                      const nlohmann::json& model) const {
-  const std::string* source = theme_.Template(template_name);
+  const std::string* source = Source(template_name);
   if (source == nullptr) {
     return Fail(Status::Internal("theme has no template \"" + std::string(template_name) + "\""));
   }

@@ -6,6 +6,11 @@
 // include the theme's partials by name ({{> header}}). The model
 // gains `assets` (hashed URLs keyed by file name with '.' -> '_', e.g.
 // assets.style_css). A missing template is an Internal error naming it.
+// Partials are written into the templates that include them when a
+// template is first used (kainjow's mustache parses a partial again at
+// every {{> name}} it renders: 24 parses per story page). A template or
+// partial that changes delimiters ({{=...=}}), and a partial that includes
+// itself, is left to the run-time partial instead.
 // Thread-safe. Parsed templates are kept for reuse (a template is parsed
 // once per thread that renders it at the same time, not once per page) in
 // a mutex-guarded pool; a parsed template holds no state between renders.
@@ -39,6 +44,8 @@ class Renderer {
 
  private:
   using Parsed = std::unique_ptr<kainjow::mustache::mustache>;
+  // The source of `template_name` with its partials written in, or null.
+  const std::string* Source(std::string_view template_name) const;
   // A parsed copy of `source` from the pool, or a new one.
   Parsed Take(const std::string& source) const;
   void Give(const std::string& source, Parsed tmpl) const;
@@ -47,7 +54,9 @@ class Renderer {
   kainjow::mustache::data assets_{kainjow::mustache::data::type::object};
   std::vector<std::pair<std::string, kainjow::mustache::data>> partials_;
   mutable std::mutex mu_;
-  // Idle parsed templates by the address of their source in the theme.
+  // Sources with partials written in, by template name (made on first use).
+  mutable std::map<std::string, std::string, std::less<>> sources_;
+  // Idle parsed templates by the address of their source in sources_.
   mutable std::map<const std::string*, std::vector<Parsed>> pool_;
 };
 

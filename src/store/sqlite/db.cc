@@ -89,6 +89,12 @@ Status Db::Open(const std::string& path, bool read_only) {
   if (!read_only) DL_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
   DL_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
   DL_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
+  // Reads through a memory map instead of a pread() copy per page (the
+  // reader pages' profile spent 5-8% in pread; docs/performance.md). The
+  // first 128 MiB of the file are mapped: the schema, the indexes and the
+  // newest stories of a large site; the rest is read as before. Writes
+  // still go through the WAL.
+  DL_RETURN_IF_ERROR(Exec("PRAGMA mmap_size=134217728"));
   return Status::Ok();
 }
 

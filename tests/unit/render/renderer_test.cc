@@ -75,5 +75,38 @@ TEST(Renderer, EscapesTextKeepsTripleBracesAndUsesPartials) {
   EXPECT_NE(missing.error().message().find("nope"), std::string::npos);
 }
 
+TEST(Renderer, PartialsThatIncludeThemselvesOrChangeDelimitersStillRender) {
+  // Partials are written into templates ahead of time; a partial that
+  // includes itself (a tree) must still stop where the data stops, and one
+  // that changes delimiters must not change them for the template around it.
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "partials");
+  std::ofstream(dir.path() / "partials" / "node.mustache")
+      << "<li>{{name}}{{#children}}<ul>{{> node}}</ul>{{/children}}</li>";
+  std::ofstream(dir.path() / "partials" / "odd.mustache") << "{{=<% %>=}}[<% name %>]";
+  std::ofstream(dir.path() / "t.mustache")
+      << "<ul>{{#tree}}{{> node}}{{/tree}}</ul>{{#tree}}{{> odd}}{{/tree}}{{> unknown}}{{name}}";
+  auto theme = Theme::Load(dir.path());
+  ASSERT_TRUE(theme.has_value()) << theme.error().ToString();
+  Renderer r(*theme);
+  // (A leaf says it has no children: Mustache looks a missing name up in
+  // the enclosing contexts, which would find its parent's.)
+  nlohmann::json leaf = {{"name", "c"}, {"children", nlohmann::json::array()}};
+  nlohmann::json mid = {{"name", "b"}, {"children", {leaf}}};
+  nlohmann::json top = {{"name", "a"}, {"children", nlohmann::json::array({mid})}};
+  nlohmann::json deep = leaf;
+  for (int i = 0; i < 12; ++i) deep = {{"name", "d"}, {"children", {deep}}};  // deeper than the inlining
+  nlohmann::json model = {{"tree", {top, deep}}, {"name", "end"}};
+  for (int pass = 0; pass < 2; ++pass) {  // the second render reuses the parsed template
+    auto html = r.Render("t", model);
+    ASSERT_TRUE(html.has_value()) << html.error().ToString();
+    std::string want = "<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li>";
+    std::string chain = "<li>c</li>";
+    for (int i = 0; i < 12; ++i) chain = "<li>d<ul>" + chain + "</ul></li>";
+    want += chain + "</ul>[a][d]end";
+    EXPECT_EQ(*html, want);
+  }
+}
+
 }  // namespace
 }  // namespace dateline

@@ -122,6 +122,44 @@ TEST_F(StoreTest, SeoFieldsAreSetChangedAndClearedOnUpdate) {
   EXPECT_EQ(store_->GetArticle(a.id)->seo_description, "Search description");
 }
 
+TEST_F(StoreTest, ListsCarryEachStorysOwnTagsAuthorsAndPinsInOrder) {
+  // A list reads the links of all its stories at once; each keeps its own,
+  // in the order they were given.
+  Article a = Make("a", 1000);
+  a.tags = {"Zinc", "Apples", "Mining"};
+  a.authors = {"Yara Okoye", "Ben Adler"};
+  a.related_pins = {"c", "b"};
+  Article b = Make("b", 2000);
+  b.tags = {"Apples"};
+  Article c = Make("c", 3000);  // nothing linked
+  c.authors = {"Ben Adler"};
+  a = Save(a);
+  b = Save(b);
+  c = Save(c);
+  ArticleQuery q;
+  q.visible_at = 5000;
+  auto list = store_->ListArticles(q);
+  ASSERT_TRUE(list.has_value()) << list.error().ToString();
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].slug, "c");
+  EXPECT_TRUE((*list)[0].tags.empty());
+  EXPECT_EQ((*list)[0].authors, std::vector<std::string>{"Ben Adler"});
+  EXPECT_TRUE((*list)[0].related_pins.empty());
+  EXPECT_EQ((*list)[1].tags, std::vector<std::string>{"Apples"});
+  EXPECT_TRUE((*list)[1].authors.empty());
+  EXPECT_EQ((*list)[2].tags, (std::vector<std::string>{"Zinc", "Apples", "Mining"}));
+  EXPECT_EQ((*list)[2].authors, (std::vector<std::string>{"Yara Okoye", "Ben Adler"}));
+  EXPECT_EQ((*list)[2].related_pins, (std::vector<std::string>{"c", "b"}));
+  auto all = store_->AllArticles();
+  ASSERT_TRUE(all.has_value());
+  ASSERT_EQ(all->size(), 3u);
+  for (const Article& x : *all) {
+    if (x.slug == "a") {
+      EXPECT_EQ(x.tags, (std::vector<std::string>{"Zinc", "Apples", "Mining"}));
+    }
+  }
+}
+
 TEST_F(StoreTest, NotFoundIsANormalResult) {
   auto r = store_->GetArticleBySlug("missing");
   ASSERT_FALSE(r.has_value());
