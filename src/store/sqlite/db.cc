@@ -95,6 +95,10 @@ Status Db::Open(const std::string& path, bool read_only) {
   // newest stories of a large site; the rest is read as before. Writes
   // still go through the WAL.
   DL_RETURN_IF_ERROR(Exec("PRAGMA mmap_size=134217728"));
+  // A 32 MiB page cache (SQLite's default is 2 MiB): a large import's
+  // transaction spilled pages to the WAL early and wrote them again
+  // (pwrite was a sixth of `dateline import`'s time).
+  DL_RETURN_IF_ERROR(Exec("PRAGMA cache_size=-32768"));
   return Status::Ok();
 }
 

@@ -2,6 +2,10 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <memory>
 
 #include <set>
 #include <string>
@@ -35,6 +39,27 @@ TEST(SlugifyTest, TransliteratesOtherScripts) {
     EXPECT_NE(slug, "story") << text;
   }
   EXPECT_THAT(Slugify("ঢাকায় টানা বৃষ্টি"), ::testing::MatchesRegex("[a-z]+-[a-z]+-[a-z]+"));
+}
+
+TEST(SlugifyTest, AsciiIsAlreadyWhatTheTransliteratorMakes) {
+  // Slugify skips ICU for ASCII text; that is right only while ICU's
+  // "Any-Latin; Latin-ASCII" returns every ASCII character unchanged.
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
+      icu::UnicodeString(u"Any-Latin; Latin-ASCII"), UTRANS_FORWARD, status));
+  ASSERT_TRUE(U_SUCCESS(status)) << u_errorName(status);
+  std::string every;
+  for (int c = 1; c < 128; ++c) every.push_back(static_cast<char>(c));
+  for (const std::string& text : {every, std::string("Don't Panic: 2 Rivers & 3 Towns!"),
+                                  std::string("ALL CAPS -- dashes__and\tabs\t")}) {
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
+    t->transliterate(u);
+    std::string back;
+    u.toUTF8String(back);
+    EXPECT_EQ(back, text);
+  }
+  EXPECT_EQ(Slugify(every), "0123456789-abcdefghijklmnopqrstuvwxyz-abcdefghijklmnopqrstuvwxyz");
+  EXPECT_EQ(Slugify("Don't Panic: 2 Rivers & 3 Towns!"), "dont-panic-2-rivers-3-towns");
 }
 
 TEST(SlugifyTest, NothingLeftGivesStory) {
