@@ -310,6 +310,7 @@ Status SearchIndex::Put(const IndexDocument& d) {
     doc.add_boolean_term(PeriodTerm(PeriodOf(static_cast<double>(d.published_at))));
     doc.set_data(EncodeData(d));
     db_->replace_document(static_cast<Xapian::docid>(d.id), doc);
+    doc_vectors_.erase(static_cast<Xapian::docid>(d.id));
   } catch (const Xapian::Error& e) {
     return FromXapian(e, path_);
   }
@@ -320,6 +321,7 @@ Status SearchIndex::Remove(std::int64_t id) {
   std::lock_guard lock(mu_);
   try {
     if (FindDoc(*db_, id)) db_->delete_document(static_cast<Xapian::docid>(id));
+    doc_vectors_.erase(static_cast<Xapian::docid>(id));
   } catch (const Xapian::Error& e) {
     return FromXapian(e, path_);
   }
@@ -560,6 +562,7 @@ SearchIndex::TermInfo& SearchIndex::Term(const std::string& term) {
   TermSlot& slot = term_slots_[i];
   slot.hash = h;
   slot.term = term;
+  slot.info.gid = static_cast<std::uint32_t>(terms_used_);
   slot.info.df = static_cast<double>(db_->get_termfreq(term));
   auto row = lsa_rows_.find(term);
   if (row != lsa_rows_.end()) slot.info.lsa_row = row->second;
@@ -571,6 +574,59 @@ void SearchIndex::ClearTerms() {
   term_slots_.clear();
   term_slots_.shrink_to_fit();
   terms_used_ = 0;
+  // Vectors name terms by gid, and LSA rows change with the model.
+  doc_vectors_.clear();
+  local_of_gid_.clear();
+  numbered_.clear();
+}
+
+const SearchIndex::DocVector& SearchIndex::VectorOf(std::uint32_t did, double n_docs,
+                                                    double min_df, bool lsa) {
+  if (n_docs != vectors_n_docs_ || min_df != vectors_min_df_ || lsa != vectors_lsa_ ||
+      doc_vectors_.size() >= kMaxDocVectors) {
+    doc_vectors_.clear();
+    vectors_n_docs_ = n_docs;
+    vectors_min_df_ = min_df;
+    vectors_lsa_ = lsa;
+  }
+  auto [it, fresh] = doc_vectors_.try_emplace(did);
+  DocVector& v = it->second;
+  if (!fresh) return v;
+  const std::size_t k_lsa = static_cast<std::size_t>(lsa_dims_);
+  double norm = 0;
+  // Stemmed terms ("Z...") sort together, after the field prefixes.
+  try {
+    auto t = db_->termlist_begin(did);
+    t.skip_to("Z");
+    for (; t != db_->termlist_end(did); ++t) {
+      const std::string& term = *t;
+      if (term.empty() || term[0] != 'Z') break;
+      if (!IsContentTerm(term)) continue;
+      const TermInfo& info = Term(term);
+      v.all.push_back(info.gid);
+      if (info.df < min_df) continue;
+      double w = (1.0 + std::log(static_cast<double>(t.get_wdf()))) * std::log(n_docs / info.df);
+      if (w <= 0) continue;
+      v.w.emplace_back(info.gid, w);
+      norm += w * w;
+      if (lsa && info.lsa_row >= 0) {
+        const float* m = &lsa_matrix_[static_cast<std::size_t>(info.lsa_row) * k_lsa];
+        if (v.lsa.empty()) v.lsa.assign(k_lsa, 0.0);
+        for (std::size_t i = 0; i < k_lsa; ++i) v.lsa[i] += w * m[i];
+      }
+    }
+  } catch (...) {
+    doc_vectors_.erase(did);  // never keep half a vector
+    throw;
+  }
+  double lnorm = 0;
+  for (double x : v.lsa) lnorm += x * x;
+  lnorm = std::sqrt(lnorm);
+  if (lnorm > 0) for (double& x : v.lsa) x /= lnorm;
+  norm = std::sqrt(norm);
+  if (norm > 0) for (auto& e : v.w) e.second /= norm;
+  std::sort(v.all.begin(), v.all.end());
+  return v;
 }
 namespace {
 
@@ -744,7 +800,6 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
     // TF-IDF vectors (sublinear tf, L2-normalised) of the story and the
     // candidates, over terms numbered locally.
     const double n_docs = static_cast<double>(db_->get_doccount());
-    ++call_;
     int n_terms = 0;
     if (std::fabs(n_docs - terms_count_) > 0.01 * terms_count_ || terms_used_ > 4000000) {
       ClearTerms();  // document frequencies have drifted
@@ -755,47 +810,34 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
                 std::fabs(n_docs - lsa_count_) > options.lsa_refit * lsa_count_)) {
       FitLsa(options.lsa_dims, options.min_df, options.lsa_sample);
     }
-    const std::size_t k_lsa = static_cast<std::size_t>(lsa_dims_);
     struct Vec {
       std::vector<std::pair<int, double>> w;  // sorted by term number
-      std::vector<int> all;                   // every content term, for Jaccard
+      std::vector<std::uint32_t> all;         // every content term (gids), for Jaccard
       std::vector<double> lsa;                // unit vector in the LSA space
     };
+    // Terms are numbered in this call in the order they are first met
+    // (the story's terms, then each candidate's), so the dense vectors
+    // below are as long as the terms these 40-odd stories use.
+    for (std::uint32_t g : numbered_) {
+      if (g < local_of_gid_.size()) local_of_gid_[g] = -1;
+    }
+    numbered_.clear();
     auto vectorize = [&](Xapian::docid d) {
+      const DocVector& dv = VectorOf(d, n_docs, options.min_df, lsa);
+      if (local_of_gid_.size() < terms_used_) local_of_gid_.resize(terms_used_, -1);
       Vec v;
-      double norm = 0;
-      // Stemmed terms ("Z...") sort together, after the field prefixes.
-      auto t = db_->termlist_begin(d);
-      t.skip_to("Z");
-      for (; t != db_->termlist_end(d); ++t) {
-        const std::string& term = *t;
-        if (term.empty() || term[0] != 'Z') break;
-        if (!IsContentTerm(term)) continue;
-        TermInfo& info = Term(term);
-        if (info.call != call_) {
-          info.call = call_;
-          info.local = n_terms++;
+      v.w.reserve(dv.w.size());
+      for (const auto& [gid, w] : dv.w) {
+        int& local = local_of_gid_[gid];
+        if (local < 0) {
+          local = n_terms++;
+          numbered_.push_back(gid);
         }
-        v.all.push_back(info.local);
-        if (info.df < options.min_df) continue;
-        double w = (1.0 + std::log(static_cast<double>(t.get_wdf()))) * std::log(n_docs / info.df);
-        if (w <= 0) continue;
-        v.w.emplace_back(info.local, w);
-        norm += w * w;
-        if (lsa && info.lsa_row >= 0) {
-          const float* m = &lsa_matrix_[static_cast<std::size_t>(info.lsa_row) * k_lsa];
-          if (v.lsa.empty()) v.lsa.assign(k_lsa, 0.0);
-          for (std::size_t i = 0; i < k_lsa; ++i) v.lsa[i] += w * m[i];
-        }
+        v.w.emplace_back(local, w);
       }
-      double lnorm = 0;
-      for (double x : v.lsa) lnorm += x * x;
-      lnorm = std::sqrt(lnorm);
-      if (lnorm > 0) for (double& x : v.lsa) x /= lnorm;
-      norm = std::sqrt(norm);
-      if (norm > 0) for (auto& e : v.w) e.second /= norm;
       std::sort(v.w.begin(), v.w.end());
-      std::sort(v.all.begin(), v.all.end());
+      v.all = dv.all;
+      v.lsa = dv.lsa;
       return v;
     };
     Vec own = vectorize(*did);

@@ -147,16 +147,36 @@ class SearchIndex {
   struct Indexer;
   std::unique_ptr<Indexer> indexer_;
   // What Related knows of a content term: its document frequency, its row
-  // in the LSA model (-1: none), and its number in the current call.
+  // in the LSA model (-1: none), and its number in the table (gid).
   // Refilled once the number of documents has drifted by 1%.
   struct TermInfo {
     double df = 0;
     int lsa_row = -1;
-    int local = -1;
-    std::uint64_t call = 0;
+    std::uint32_t gid = 0;
   };
   TermInfo& Term(const std::string& term);
   void ClearTerms();
+  // A story's content terms as Related weighs them: sublinear TF-IDF,
+  // L2-normalised, in term-list order (`w`, by gid); every content term's
+  // gid, sorted (`all`, for Jaccard); and its unit vector in the LSA space.
+  // Kept per document while the document count, min_df, the term table and
+  // the LSA model stay the same, so a story is read once per batch however
+  // many stories list it as a candidate (a refresh of 1,000 stories read
+  // each one some 40 times). Put and Remove drop the document's entry.
+  struct DocVector {
+    std::vector<std::pair<std::uint32_t, double>> w;
+    std::vector<std::uint32_t> all;
+    std::vector<double> lsa;
+  };
+  const DocVector& VectorOf(std::uint32_t did, double n_docs, double min_df, bool lsa);  // did: a Xapian docid
+  static constexpr std::size_t kMaxDocVectors = 8192;
+  std::unordered_map<std::uint32_t, DocVector> doc_vectors_;
+  double vectors_n_docs_ = -1, vectors_min_df_ = -1;
+  bool vectors_lsa_ = false;
+  // gid -> number in the current Related call (-1: not yet), and the gids
+  // numbered, to reset.
+  std::vector<int> local_of_gid_;
+  std::vector<std::uint32_t> numbered_;
   // The LSA model: per term, its row of V_k / S_k (see Related).
   void FitLsa(int dims, int min_df, int sample);
   std::mutex mu_;
@@ -171,7 +191,6 @@ class SearchIndex {
   std::vector<TermSlot> term_slots_;
   std::size_t terms_used_ = 0;
   double terms_count_ = 0;
-  std::uint64_t call_ = 0;
   std::unordered_map<std::string, int> lsa_rows_;
   std::vector<float> lsa_matrix_;  // row-major, lsa_dims_ columns
   double lsa_count_ = 0;

@@ -340,6 +340,55 @@ TEST(Related, NeverSelfNoCopiesAndRankedByContent) {
   EXPECT_TRUE(idx.Related(999, o)->empty());
 }
 
+TEST(Related, ARewrittenStoryIsWeighedByItsNewWords) {
+  // Related keeps story vectors between calls while the index holds the
+  // same number of stories; replacing a story's text (same count) must not
+  // leave its old vector in use, and the copy it became is then dropped.
+  auto index = SearchIndex::InMemory();
+  ASSERT_TRUE(index.has_value());
+  auto& idx = **index;
+  const std::string treaty =
+      "The river treaty signed by the three governments guarantees water flows, "
+      "sets salinity limits in the delta and creates a monitoring commission.";
+  ASSERT_TRUE(idx.Put(Doc(1, "River treaty signed", treaty)).ok());
+  ASSERT_TRUE(idx.Put(Doc(2, "Treaty debate", "Parliament debates the river treaty and the "
+                                              "monitoring commission for the delta.")).ok());
+  ASSERT_TRUE(idx.Put(Doc(3, "Delta salinity", "Farmers worry about salinity in the delta.")).ok());
+  ASSERT_TRUE(idx.Put(Doc(4, "Cup final tonight", "Football: cup final tonight, tickets sold out."))
+                  .ok());
+  ASSERT_TRUE(idx.Commit(0, 0).ok());
+  RelatedOptions o;
+  auto ids = [&] {
+    std::vector<std::int64_t> out;
+    auto related = idx.Related(1, o);
+    EXPECT_TRUE(related.has_value());
+    if (related) {
+      for (const auto& r : *related) out.push_back(r.id);
+    }
+    return out;
+  };
+  std::vector<std::int64_t> before = ids();
+  ASSERT_FALSE(before.empty());
+  EXPECT_EQ(before.front(), 2);
+  EXPECT_EQ(std::count(before.begin(), before.end(), 4), 0);
+  // Story 2 becomes a copy of story 1 (a near-duplicate is never listed);
+  // story 4 becomes about the treaty.
+  ASSERT_TRUE(idx.Put(Doc(2, "River treaty signed", treaty)).ok());
+  ASSERT_TRUE(idx.Put(Doc(4, "Treaty commission meets",
+                          "The treaty's monitoring commission meets on river water flows."))
+                  .ok());
+  ASSERT_TRUE(idx.Commit(0, 0).ok());
+  std::vector<std::int64_t> after = ids();
+  EXPECT_EQ(std::count(after.begin(), after.end(), 2), 0);
+  ASSERT_FALSE(after.empty());
+  EXPECT_EQ(after.front(), 4);
+  ASSERT_TRUE(idx.Remove(4).ok());
+  ASSERT_TRUE(idx.Put(Doc(5, "Stadium news", "The stadium roof is repaired.")).ok());  // same count
+  ASSERT_TRUE(idx.Commit(0, 0).ok());
+  std::vector<std::int64_t> gone = ids();
+  EXPECT_EQ(std::count(gone.begin(), gone.end(), 4), 0);
+}
+
 TEST(Related, FreshnessBreaksTiesTowardsCloserStories) {
   auto index = SearchIndex::InMemory();
   ASSERT_TRUE(index.has_value());
