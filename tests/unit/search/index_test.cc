@@ -300,14 +300,23 @@ TEST_F(IndexTest, BengaliAndHindiAreFindable) {
   EXPECT_EQ(Ids("किसान"), std::vector<std::int64_t>{21});
 }
 
-TEST(Related, NeverSelfNoCopiesAndRankedByContent) {
+const std::string treaty =
+    "The river treaty signed by the three governments guarantees water flows, "
+    "sets salinity limits in the delta and creates a monitoring commission.";
+
+// A fresh in-memory index holding the treaty story as id 1.
+std::unique_ptr<SearchIndex> TreatyIndex() {
   auto index = SearchIndex::InMemory();
-  ASSERT_TRUE(index.has_value());
-  auto& idx = **index;
-  const std::string treaty =
-      "The river treaty signed by the three governments guarantees water flows, "
-      "sets salinity limits in the delta and creates a monitoring commission.";
-  ASSERT_TRUE(idx.Put(Doc(1, "River treaty signed", treaty)).ok());
+  EXPECT_TRUE(index.has_value());
+  if (!index) return nullptr;
+  EXPECT_TRUE((*index)->Put(Doc(1, "River treaty signed", treaty)).ok());
+  return std::move(*index);
+}
+
+TEST(Related, NeverSelfNoCopiesAndRankedByContent) {
+  auto index = TreatyIndex();
+  ASSERT_NE(index, nullptr);
+  auto& idx = *index;
   ASSERT_TRUE(idx.Put(Doc(2, "River treaty signed (copy)", treaty)).ok());  // a copy
   ASSERT_TRUE(idx.Put(Doc(3, "Treaty ratification debate",
                           "Parliament debates the river treaty and its water flows and the "
@@ -344,13 +353,9 @@ TEST(Related, ARewrittenStoryIsWeighedByItsNewWords) {
   // Related keeps story vectors between calls while the index holds the
   // same number of stories; replacing a story's text (same count) must not
   // leave its old vector in use, and the copy it became is then dropped.
-  auto index = SearchIndex::InMemory();
-  ASSERT_TRUE(index.has_value());
-  auto& idx = **index;
-  const std::string treaty =
-      "The river treaty signed by the three governments guarantees water flows, "
-      "sets salinity limits in the delta and creates a monitoring commission.";
-  ASSERT_TRUE(idx.Put(Doc(1, "River treaty signed", treaty)).ok());
+  auto index = TreatyIndex();
+  ASSERT_NE(index, nullptr);
+  auto& idx = *index;
   ASSERT_TRUE(idx.Put(Doc(2, "Treaty debate", "Parliament debates the river treaty and the "
                                               "monitoring commission for the delta.")).ok());
   ASSERT_TRUE(idx.Put(Doc(3, "Delta salinity", "Farmers worry about salinity in the delta.")).ok());
