@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "app/index_sync.h"
 #include "app/site_dir.h"
@@ -151,9 +152,18 @@ int CmdServe(const std::filesystem::path& dir, const std::string& listen_overrid
   options.port = listen->second;
   options.threads = config.threads;
   options.max_body_bytes = kMaxRequestBody;
-  http::Server server(options, [&web, &newsroom](const http::Request& req) {
-    return newsroom::Newsroom::Owns(req.path) ? newsroom.Handle(req) : web.Handle(req);
-  });
+  // Pages are rendered (and the store read) on workers; the I/O threads
+  // answer render-cache hits themselves.
+  options.worker_threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  http::Server server(
+      options,
+      [&web, &newsroom](const http::Request& req) {
+        return newsroom::Newsroom::Owns(req.path) ? newsroom.Handle(req) : web.Handle(req);
+      },
+      [&web](const http::Request& req) -> std::optional<http::Response> {
+        if (newsroom::Newsroom::Owns(req.path)) return std::nullopt;
+        return web.Cached(req);
+      });
   auto port = server.Listen();
   if (!port) return ReportError(port.error().message());
   std::string host = listen->first.find(':') != std::string::npos ? "[" + listen->first + "]"

@@ -96,6 +96,20 @@ http::Response Web::Handle(const http::Request& req) {
   return cache_->Serve(req, std::string(path), [&] { return Render(path); });
 }
 
+std::optional<http::Response> Web::Cached(const http::Request& req) {
+  if (cache_ == nullptr || (req.method != "GET" && req.method != "HEAD")) return std::nullopt;
+  std::string_view path = req.path;
+  // The routes Handle answers before the cache (see above).
+  if (path.rfind("/media/", 0) == 0 || path == "/search/" || path == "/search" ||
+      path == "/api/search") {
+    return std::nullopt;
+  }
+  if (path == "/" && (!req.QueryParam("p").empty() || !req.QueryParam("page_id").empty())) {
+    return std::nullopt;
+  }
+  return cache_->Lookup(req, std::string(path));
+}
+
 namespace {
 
 // Every article id a view model shows ("id" fields of its story items).

@@ -36,6 +36,10 @@ class Web {
   static std::string LogoUrl(const SiteSettings& settings, const Theme& theme);
 
   http::Response Handle(const http::Request& req);
+  // Handle's answer when it is in the render cache, else nullopt: what an
+  // I/O thread may answer itself (http::FastHandler). Never renders, never
+  // touches the store.
+  std::optional<http::Response> Cached(const http::Request& req);
 
   // A story of any status exactly as readers will see it, marked as a
   // preview (for logged-in staff; never cached).

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,5 +61,11 @@ struct Response {
 // Pure: no sockets. May be called concurrently from every I/O thread, so it
 // must be thread-safe. May throw (the server turns it into a 500).
 using Handler = std::function<Response(const Request&)>;
+
+// Answers a request from memory when it can (a render cache hit), or
+// declines with nullopt. Runs on an I/O thread, so it must not block: no
+// store, no rendering, no waiting for another thread's render. Thread-safe;
+// may throw (a 500).
+using FastHandler = std::function<std::optional<Response>(const Request&)>;
 
 }  // namespace dateline::http

@@ -149,6 +149,20 @@ Response ResponseCache::Answer(const Request& req, const Entry& e) {
   return r;
 }
 
+std::optional<Response> ResponseCache::Lookup(const Request& req, const std::string& key) {
+  std::shared_ptr<const Entry> e;
+  {
+    std::lock_guard lock(mu_);
+    auto it = slots_.find(key);
+    if (it == slots_.end() || !it->second->entry) return std::nullopt;
+    ++stats_.hits;
+    Slot& slot = *it->second;
+    if (slot.in_lru) lru_.splice(lru_.begin(), lru_, slot.lru);
+    e = slot.entry;
+  }
+  return Answer(req, *e);
+}
+
 Response ResponseCache::Serve(const Request& req, const std::string& key, const RenderFn& render) {
   std::shared_ptr<Slot> slot;
   std::uint64_t generation;

@@ -19,6 +19,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -48,6 +49,9 @@ class ResponseCache {
   // kept when cacheable). Adds ETag, Vary and Content-Encoding as fitting
   // for `req` (GET or HEAD), and answers 304 to a matching If-None-Match.
   Response Serve(const Request& req, const std::string& key, const RenderFn& render);
+  // Serve's answer when `key` is in the cache, else nullopt; never renders
+  // and never waits for a render (for an I/O thread, http::FastHandler).
+  std::optional<Response> Lookup(const Request& req, const std::string& key);
 
   void Invalidate(const std::vector<std::string>& tags);
   void Clear();

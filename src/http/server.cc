@@ -11,9 +11,11 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <csignal>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -49,7 +51,7 @@ int ThreadCount(int requested) {
 
 class Server::Impl {
  public:
-  Impl(ServerOptions options, Handler handler)
+  Impl(ServerOptions options, Handler handler, FastHandler fast)
       : threads_(ThreadCount(options.threads)),
         ioc_(threads_),
         strand_(net::make_strand(ioc_)),
@@ -58,6 +60,11 @@ class Server::Impl {
         backoff_timer_(strand_) {
     env_.options = std::move(options);
     env_.handler = std::move(handler);
+    env_.fast = std::move(fast);
+    if (env_.options.worker_threads > 0) {
+      workers_.emplace(static_cast<std::size_t>(env_.options.worker_threads));
+      env_.workers = &*workers_;
+    }
     env_.access_log = AccessLogger();
     env_.on_closed = [this](Session* s) { OnSessionClosed(s); };
   }
@@ -65,8 +72,12 @@ class Server::Impl {
   ~Impl() {
     // Sessions still queued in ioc_ are destroyed with it (after the I/O
     // objects below); their on_closed must not post to a dying io_context.
-    std::lock_guard lock(mu_);
-    destroying_ = true;
+    {
+      std::lock_guard lock(mu_);
+      destroying_ = true;
+    }
+    // A worker still rendering posts its answer to ioc_: finish before it goes.
+    if (workers_) workers_->join();
   }
 
   Result<unsigned short> Listen();
@@ -81,6 +92,7 @@ class Server::Impl {
 
   // State shared with sessions; declared before ioc_ so it outlives it.
   SessionEnv env_;
+  std::optional<net::thread_pool> workers_;  // joined in ~Impl
   std::mutex mu_;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;  // guarded by mu_
   bool shutting_down_ = false;                                     // guarded by mu_
@@ -231,8 +243,8 @@ void Server::Impl::OnSessionClosed(Session* session) {
 
 // ---------------------------------------------------------------------------
 
-Server::Server(ServerOptions options, Handler handler)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+Server::Server(ServerOptions options, Handler handler, FastHandler fast)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(fast))) {}
 
 Server::~Server() = default;
 

@@ -2,8 +2,13 @@
 //
 // Built on Boost.Beast/Asio: one io_context shared by `threads` I/O threads,
 // one session per connection handling its requests one at a time (keep-alive
-// and pipelining for HTTP/1.1, opt-in keep-alive for HTTP/1.0). The handler
-// runs on an I/O thread, so it must be thread-safe and should not block long.
+// and pipelining for HTTP/1.1, opt-in keep-alive for HTTP/1.0). With
+// worker_threads = 0 the handler runs on an I/O thread, so it must be
+// thread-safe and should not block long. With worker_threads > 0 the
+// handler runs on one of that many worker threads and the I/O threads only
+// parse, answer what the fast handler (if any) answers from memory, and
+// write: a page that takes milliseconds to render, or waits for another
+// request's render of the same page, holds no I/O thread.
 //
 // Limits are on by default. A header block over max_header_bytes is answered
 // 431, a body over max_body_bytes 413, a malformed request or a bad target
@@ -43,6 +48,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";  // an IP address or a resolvable name
   unsigned short port = 8080;      // 0 = pick a free port (see Listen)
   int threads = 0;                 // 0 = one per core
+  int worker_threads = 0;          // handler threads; 0 = the I/O threads
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
   std::chrono::seconds request_timeout{30};     // per request: read, then write
@@ -52,7 +58,7 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(ServerOptions options, Handler handler);
+  Server(ServerOptions options, Handler handler, FastHandler fast = nullptr);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -232,17 +232,48 @@ void Session::Respond() {
     Send(wire::ErrorPage(400), version, head, /*close=*/true);
     return;
   }
-  Response response;
+  if (env_.fast) {
+    std::optional<Response> quick;
+    try {
+      quick = env_.fast(*converted);
+    } catch (const std::exception& e) {
+      spdlog::error("http: handler threw on {} {}: {}", log_method_, log_path_, e.what());
+      quick = wire::ErrorPage(500);
+    } catch (...) {
+      spdlog::error("http: handler threw a non-exception on {} {}", log_method_, log_path_);
+      quick = wire::ErrorPage(500);
+    }
+    if (quick) {
+      Send(std::move(*quick), version, head, !keep_alive);
+      return;
+    }
+  }
+  if (env_.workers == nullptr) {
+    Send(Call(env_.handler, *converted), version, head, !keep_alive);
+    return;
+  }
+  // On a worker; the answer comes back to this session's strand. A session
+  // closed meanwhile (shutdown's force close) drops it.
+  net::post(*env_.workers, [self = shared_from_this(), request = std::move(*converted), version,
+                            head, keep_alive]() mutable {
+    Response response = self->Call(self->env_.handler, request);
+    net::post(self->socket_.get_executor(), [self, response = std::move(response), version, head,
+                                             keep_alive]() mutable {
+      if (self->state_ == State::kClosed) return;
+      self->Send(std::move(response), version, head, !keep_alive);
+    });
+  });
+}
+
+Response Session::Call(const Handler& handler, const Request& request) const {
   try {
-    response = env_.handler(*converted);
+    return handler(request);
   } catch (const std::exception& e) {
     spdlog::error("http: handler threw on {} {}: {}", log_method_, log_path_, e.what());
-    response = wire::ErrorPage(500);
   } catch (...) {
     spdlog::error("http: handler threw a non-exception on {} {}", log_method_, log_path_);
-    response = wire::ErrorPage(500);
   }
-  Send(std::move(response), version, head, !keep_alive);
+  return wire::ErrorPage(500);
 }
 
 void Session::Send(Response response, unsigned version, bool head, bool close) {

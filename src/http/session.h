@@ -20,6 +20,7 @@
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -45,6 +46,8 @@ class Session;
 struct SessionEnv {
   ServerOptions options;
   Handler handler;
+  FastHandler fast;                            // may be empty
+  boost::asio::thread_pool* workers = nullptr;  // null: the handler runs on the I/O thread
   std::shared_ptr<spdlog::logger> access_log;  // may be null: no access log
   std::atomic<bool> stopping{false};           // set once by Server::Stop
   std::function<void(Session*)> on_closed;     // from ~Session, any thread
@@ -78,6 +81,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnBody(boost::system::error_code ec);
   void OnReadError(boost::system::error_code ec);
   void Respond();
+  // The handler's answer, or a 500 when it throws.
+  Response Call(const Handler& handler, const Request& request) const;
   void Send(Response response, unsigned version, bool head, bool close);
   void OnWrite(boost::system::error_code ec);
   void FailRequest(int status);

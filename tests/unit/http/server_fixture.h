@@ -35,11 +35,11 @@ class ServerFixture : public ::testing::Test {
 
   // Starts a server with `options` (host and port are overridden) serving
   // `handler`. Fails the test if Listen fails.
-  void StartServer(Handler handler, ServerOptions options = {}) {
+  void StartServer(Handler handler, ServerOptions options = {}, FastHandler fast = nullptr) {
     options.host = "127.0.0.1";
     options.port = 0;
     if (options.threads == 0) options.threads = 2;
-    server_ = std::make_unique<Server>(std::move(options), std::move(handler));
+    server_ = std::make_unique<Server>(std::move(options), std::move(handler), std::move(fast));
     auto port = server_->Listen();
     ASSERT_TRUE(port.has_value()) << port.error().ToString();
     port_ = *port;

@@ -2,8 +2,13 @@
 // errors, decoding.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <regex>
 #include <stdexcept>
+#include <thread>
 
 #include "server_fixture.h"
 
@@ -139,6 +144,108 @@ TEST_F(ServerTest, HandlerExceptionGives500AndServerKeepsRunning) {
   ASSERT_TRUE(next);
   EXPECT_EQ(next->status, 200);
   EXPECT_EQ(next->body, "fine");
+}
+
+TEST_F(ServerTest, WorkersRenderWhileTheIoThreadAnswersFromMemory) {
+  // One I/O thread, one worker. The worker is held inside a slow render
+  // of /slow; meanwhile a cached page (the fast handler) and a HEAD are
+  // answered on another connection, then /slow completes in order with
+  // what follows it on its own connection.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool rendering = false, release = false;
+  // Whatever fails below, the held render ends with the test.
+  struct Release {
+    std::mutex& mu;
+    std::condition_variable& cv;
+    bool& release;
+    ~Release() {
+      {
+        std::lock_guard lock(mu);
+        release = true;
+      }
+      cv.notify_all();
+    }
+  } guard{mu, cv, release};
+  ServerOptions options;
+  options.threads = 1;
+  options.worker_threads = 1;
+  StartServer(
+      [&](const Request& r) -> Response {
+        if (r.path == "/slow") {
+          std::unique_lock lock(mu);
+          rendering = true;
+          cv.notify_all();
+          cv.wait(lock, [&] { return release; });
+          return Response::Text(200, "rendered slowly");
+        }
+        if (r.path == "/boom") throw std::runtime_error("worker failure");
+        return Response::Text(200, "rendered " + r.path);
+      },
+      options,
+      [](const Request& r) -> std::optional<Response> {
+        if (r.path == "/cached") return Response::Text(200, "from memory");
+        if (r.path == "/fast-boom") throw std::runtime_error("fast failure");
+        return std::nullopt;
+      });
+  TestClient slow = Connect();
+  ASSERT_TRUE(slow.Send(Get("/slow") + Get("/after")));  // pipelined behind it
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return rendering; }));
+  }
+  TestClient other = Connect();
+  auto cached = other.RoundTrip(Get("/cached"));
+  ASSERT_TRUE(cached);
+  EXPECT_EQ(cached->body, "from memory");
+  auto failed = other.RoundTrip(Get("/fast-boom"));
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->status, 500);
+  {
+    std::lock_guard lock(mu);
+    EXPECT_TRUE(rendering);  // the worker is still held
+    release = true;
+  }
+  cv.notify_all();
+  auto first = slow.Read();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->body, "rendered slowly");
+  auto second = slow.Read();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->body, "rendered /after");
+  auto boom = other.RoundTrip(Get("/boom"));
+  ASSERT_TRUE(boom);
+  EXPECT_EQ(boom->status, 500);
+  auto head = other.RoundTrip("HEAD /x HTTP/1.1\r\nHost: t\r\n\r\n", /*head=*/true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->HeaderOr("content-length"), std::to_string(std::string("rendered /x").size()));
+  EXPECT_TRUE(head->body.empty());
+}
+
+TEST_F(ServerTest, StopWaitsForAWorkerRenderInFlight) {
+  // A request still rendering on a worker when Stop comes is answered
+  // (with Connection: close) before the server stops.
+  std::atomic<bool> started{false};
+  ServerOptions options;
+  options.worker_threads = 1;
+  StartServer(
+      [&](const Request&) {
+        started = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        return Response::Text(200, "late but whole");
+      },
+      options);
+  TestClient c = Connect();
+  ASSERT_TRUE(c.Send(Get("/x")));
+  for (int i = 0; i < 500 && !started; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(started);
+  server_->Stop();
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "late but whole");
+  EXPECT_EQ(r->HeaderOr("connection"), "close");
+  StopServer();
 }
 
 TEST_F(ServerTest, HeaderThatWouldSplitTheResponseGives500) {
