@@ -48,18 +48,66 @@ void ContentMemo::Lru::Put(Entry e) {
   bytes += cost;
 }
 
-ContentMemo::Excerpts ContentMemo::MakeExcerpts(const Article& a, const std::string& html) const {
+namespace {
+
+bool BlankLine(std::string_view line) {
+  return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+// Whether a line may define a link reference or a footnote ("[x]: ...",
+// "[^1]: ..."), which text before it can use.
+bool MayDefineReference(std::string_view line) {
+  std::size_t i = line.find_first_not_of(' ');
+  if (i == std::string_view::npos || i > 3 || line[i] != '[') return false;
+  return line.find("]:", i) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string_view ContentMemo::ExcerptSource(const Article& a) {
+  const std::string_view body = a.body;
+  if (a.body_format != BodyFormat::kMarkdown) return body;
+  std::size_t tokens = 0, cut = std::string_view::npos;
+  std::size_t pos = 0;
+  while (pos < body.size()) {
+    std::size_t end = body.find('\n', pos);
+    if (end == std::string_view::npos) end = body.size();
+    std::string_view line = body.substr(pos, end - pos);
+    if (MayDefineReference(line)) return body;
+    if (BlankLine(line)) {
+      if (cut == std::string_view::npos && tokens >= kExcerptSourceTokens) cut = pos;
+    } else if (cut == std::string_view::npos) {
+      bool in_token = false;
+      for (char c : line) {
+        bool space = c == ' ' || c == '\t' || c == '\r';
+        if (!space && !in_token) ++tokens;
+        in_token = !space;
+      }
+    }
+    pos = end + 1;
+  }
+  return cut == std::string_view::npos ? body : body.substr(0, cut);
+}
+
+ContentMemo::Excerpts ContentMemo::MakeExcerpts(const Article& a, std::string_view body) const {
   Excerpts out;
+  const std::string html = RenderBody(body, a.body_format, options_);
   out.feed = MakeExcerpt(html, kExcerptWords);
   // The reader site cuts its excerpt from the body rendered without iframes.
   // Only a kept iframe makes that differ from `html`: with none, the two
   // renderings are the same bytes.
   if (!options_.iframe_hosts.empty() && html.find("<iframe") != std::string::npos) {
-    out.page = MakeExcerpt(RenderBody(a.body, a.body_format), kExcerptWords);
+    out.page = MakeExcerpt(RenderBody(body, a.body_format), kExcerptWords);
     out.differ = out.page != out.feed;
   }
   if (!out.differ) out.page = out.feed;
   return out;
+}
+
+bool ContentMemo::Cut(const Excerpts& x) {
+  // MakeExcerpt appends " […]" exactly when it cut the text short.
+  static constexpr std::string_view kMore = " [\u2026]";
+  return x.feed.ends_with(kMore) && x.page.ends_with(kMore);
 }
 
 std::string ContentMemo::Html(const Article& a) {
@@ -83,8 +131,20 @@ ContentMemo::Lru::Entry ContentMemo::ExcerptEntry(const Article& a) {
     std::lock_guard lock(mu_);
     if (const Lru::Entry* e = excerpts_.Find(key, source)) return *e;
   }
-  std::string html = Html(a);
-  Excerpts x = MakeExcerpts(a, html);
+  // The first blocks of the body, when they hold more words than the
+  // excerpt keeps, give the same excerpt as the whole body (header comment).
+  std::string_view lead = ExcerptSource(a);
+  Excerpts x;
+  bool done = false;
+  if (lead.size() < a.body.size()) {
+    x = MakeExcerpts(a, lead);
+    done = Cut(x);
+  }
+  if (!done) x = MakeExcerpts(a, a.body);
+  if (done) {
+    std::lock_guard lock(mu_);
+    ++lead_excerpts_;
+  }
   Lru::Entry e{key, source, std::move(x.page), {}, x.differ};
   if (x.differ) e.feed_text = std::move(x.feed);
   std::lock_guard lock(mu_);
@@ -112,6 +172,7 @@ ContentMemo::Stats ContentMemo::stats() const {
   s.html_misses = html_.misses;
   s.excerpt_hits = excerpts_.hits;
   s.excerpt_misses = excerpts_.misses;
+  s.lead_excerpts = lead_excerpts_;
   s.html_entries = html_.index.size();
   s.html_bytes = html_.bytes;
   s.excerpt_entries = excerpts_.index.size();

@@ -20,6 +20,18 @@
 //   FeedExcerpt(a) a.excerpt when hand-written, else MakeExcerpt(Html(a), 55)
 // The two excerpts differ only when the body holds an allowed <iframe>.
 //
+// An excerpt needs the first 55 words, not the whole body: for Markdown,
+// the excerpt is cut from the leading blocks (up to the first blank line
+// after some 165 words of source) when they render to more than 55 words,
+// and from the whole body otherwise. Blocks before a blank line render the
+// same alone as in the whole body, with two exceptions that send it to the
+// whole body: a link reference or footnote definition anywhere ("[x]: "),
+// which earlier text may use; and fewer than 56 words in the leading
+// blocks (markup that shows no words). A list cut between loose items
+// renders without <p> around them, which the text does not see. A story
+// page lists about twenty stories; rendering their whole bodies (600 words
+// on average) for 55 words each was most of a page's first rendering.
+//
 // Bounded: bodies and excerpts are two least-recently-used lists, each
 // within its byte budget (HTML is large and is needed by few pages, an
 // excerpt is small and needed by many). Thread-safe: one mutex guards the
@@ -55,6 +67,7 @@ class ContentMemo {
   struct Stats {
     std::uint64_t html_hits = 0, html_misses = 0;
     std::uint64_t excerpt_hits = 0, excerpt_misses = 0;
+    std::uint64_t lead_excerpts = 0;  // misses cut from the leading blocks
     std::size_t html_entries = 0, html_bytes = 0;
     std::size_t excerpt_entries = 0, excerpt_bytes = 0;
   };
@@ -97,7 +110,13 @@ class ContentMemo {
     std::string page, feed;
     bool differ = false;
   };
-  Excerpts MakeExcerpts(const Article& a, const std::string& html) const;
+  Excerpts MakeExcerpts(const Article& a, std::string_view body) const;
+  // Whether both excerpts were cut short (so more text cannot change them).
+  static bool Cut(const Excerpts& x);
+  // The leading blocks of a Markdown body to cut its excerpt from (see the
+  // header comment), or the whole body.
+  static std::string_view ExcerptSource(const Article& a);
+  static constexpr std::size_t kExcerptSourceTokens = 3 * kExcerptWords;
   static std::size_t SourceHash(const Article& a);
   static bool Memoizable(const Article& a) { return a.id != 0 && a.version != 0; }
   // The excerpt entry of `a`, rendering (and remembering) it on a miss.
@@ -107,6 +126,7 @@ class ContentMemo {
   mutable std::mutex mu_;
   Lru html_;
   Lru excerpts_;
+  std::uint64_t lead_excerpts_ = 0;  // guarded by mu_
 };
 
 }  // namespace dateline

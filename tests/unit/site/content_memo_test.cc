@@ -38,8 +38,69 @@ TEST(ContentMemo, GivesExactlyWhatTheTextLayerGives) {
   ContentMemo::Stats s = memo.stats();
   EXPECT_EQ(s.html_misses, 1u);
   EXPECT_EQ(s.excerpt_misses, 1u);
-  EXPECT_GE(s.html_hits, 2u);  // the excerpt's miss found the body rendered
+  EXPECT_EQ(s.html_hits, 1u);  // the second Html(); excerpts render their own lead
   EXPECT_GE(s.excerpt_hits, 2u);
+  EXPECT_EQ(s.lead_excerpts, 0u);  // 120 words: too few to cut from leading blocks
+}
+
+TEST(ContentMemo, ExcerptsFromTheLeadingBlocksEqualTheWholeBodys) {
+  // The excerpt is cut from the body's first blocks when they hold enough
+  // words; for every shape of Markdown it must be the whole body's excerpt.
+  auto words = [](int from, int n) {
+    std::string out;
+    for (int i = from; i < from + n; ++i) out += "w" + std::to_string(i) + (i % 9 == 8 ? ". " : " ");
+    return out;
+  };
+  const std::vector<std::string> bodies = {
+      LongBody(400),
+      // A reference link used early, defined at the end.
+      "Intro " + words(0, 200) + "[the report][r] says.\n\n" + words(200, 100) +
+          "\n\n[r]: https://example.com/report\n",
+      // A footnote used early.
+      words(0, 180) + "note[^1]\n\n" + words(180, 100) + "\n\n[^1]: The footnote text.\n",
+      // A loose list whose blank lines fall around the cut.
+      "- " + words(0, 60) + "\n\n- " + words(60, 60) + "\n\n- " + words(120, 60) + "\n\n  " +
+          words(180, 60) + "\n\n- " + words(240, 60) + "\n",
+      // A fenced code block with blank lines, open across the cut.
+      words(0, 170) + "\n\n```\ncode one\n\ncode two\n\ncode three\n```\n\n" + words(170, 60),
+      // An HTML comment across blank lines, hiding words.
+      "<!-- hidden\n\n" + words(900, 200) + "\n\nstill hidden -->\n\n" + words(0, 100),
+      // Markup that shows few words before the cut.
+      std::string(300, '-') + " " + std::string(200, '*') + "\n\n" + words(0, 30) + "\n\n" +
+          "| a | b |\n|---|---|\n| " + words(30, 5) + " | x |\n\n" + words(35, 100),
+      // A table, a quote and headings.
+      "# Title\n\n> " + words(0, 100) + "\n\n| a | b |\n|---|---|\n| " + words(100, 80) +
+          " | y |\n\n## Next\n\n" + words(180, 100),
+      // Short bodies: no cut at all.
+      words(0, 40), words(0, 56) + "\n\n" + words(56, 3),
+      // Other scripts (words counted by ICU, not by spaces).
+      std::string("বর্ষায় নদীর পানি বেড়ে গেছে এবং কৃষকেরা খুশি। ") + words(0, 170) + "\n\nনদীর গান " + words(170, 30),
+  };
+  SanitizeOptions with_iframes{{"www.youtube.com"}};
+  const std::string iframe =
+      "\n\n<iframe src=\"https://www.youtube.com/embed/x\" title=\"Clip\"></iframe>\n\n";
+  int id = 1;
+  std::vector<std::uint64_t> leads;
+  for (const std::string& body : bodies) {
+    for (const std::string& b : {body, iframe + body}) {
+      ContentMemo memo(with_iframes);
+      Article a = Story(id++, 1, b);
+      EXPECT_EQ(memo.Excerpt(a), MakeExcerpt(RenderBody(b, a.body_format), 55)) << b;
+      EXPECT_EQ(memo.FeedExcerpt(a), MakeExcerpt(RenderBody(b, a.body_format, with_iframes), 55))
+          << b;
+      leads.push_back(memo.stats().lead_excerpts);
+    }
+  }
+  // The cases took the paths they were written for: the long body and the
+  // list from their leading blocks, the reference, the footnote and the
+  // short bodies from the whole body.
+  EXPECT_EQ(leads[0], 1u);
+  EXPECT_EQ(leads[1], 1u);
+  EXPECT_EQ(leads[2], 0u);
+  EXPECT_EQ(leads[4], 0u);
+  EXPECT_EQ(leads[6], 1u);
+  EXPECT_EQ(leads[16], 0u);
+  EXPECT_EQ(leads[18], 0u);
 }
 
 TEST(ContentMemo, HandWrittenExcerptWins) {
