@@ -352,6 +352,8 @@ void Session::Close() {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
   Disarm();
+  ++deadline_generation_;
+  deadline_.cancel();  // the pending wait holds this session alive
   error_code ignored;
   socket_.shutdown(Socket::shutdown_both, ignored);
   socket_.close(ignored);
@@ -360,18 +362,40 @@ void Session::Close() {
 // ---------------------------------------------------------------------------
 // Deadline
 
+// The timer is not cancelled and restarted for every phase of every
+// request (three times per request: idle, read, write), which cost a
+// timer-queue update and an aborted completion each time. Arm records when
+// the current phase is due and starts a wait only when none is pending or
+// the pending one would fire too late; a wait that fires early starts again
+// for what is due then. Disarm only forgets the due time; Close cancels.
 void Session::Arm(Clock::duration timeout) {
+  const Clock::time_point due = Clock::now() + timeout;
+  due_ = due;
+  if (!waiting_ || waiting_until_ > due) Wait(due);
+}
+
+void Session::Disarm() { due_.reset(); }
+
+void Session::Wait(Clock::time_point until) {
   const std::uint64_t generation = ++deadline_generation_;
-  deadline_.expires_after(timeout);
+  waiting_ = true;
+  waiting_until_ = until;
+  deadline_.expires_at(until);  // cancels a pending wait: its generation is old
   deadline_.async_wait([self = shared_from_this(), generation](error_code ec) {
     if (ec || generation != self->deadline_generation_) return;
-    self->OnDeadline();
+    self->OnTimer();
   });
 }
 
-void Session::Disarm() {
-  ++deadline_generation_;
-  deadline_.cancel();
+void Session::OnTimer() {
+  waiting_ = false;
+  if (state_ == State::kClosed || !due_) return;
+  if (Clock::now() < *due_) {
+    Wait(*due_);  // armed again since this wait began
+    return;
+  }
+  due_.reset();
+  OnDeadline();
 }
 
 void Session::OnDeadline() {

@@ -92,6 +92,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Arm(std::chrono::steady_clock::duration timeout);
   void Disarm();
+  void Wait(std::chrono::steady_clock::time_point until);
+  void OnTimer();
   void OnDeadline();
 
   void NoteRequestLine();
@@ -101,6 +103,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Socket socket_;
   boost::asio::steady_timer deadline_;
   std::uint64_t deadline_generation_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> due_;  // the armed phase's deadline
+  bool waiting_ = false;                                      // a wait is pending
+  std::chrono::steady_clock::time_point waiting_until_;       // ... until then
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   wire::BeastResponse response_;

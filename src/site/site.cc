@@ -410,10 +410,17 @@ std::vector<Article> Site::RelatedNews(const Article& a, std::vector<std::int64_
   }
   if (!full()) {
     if (auto computed = store_.GetRelated(a.id)) {
+      // The stored list is short (ten); read it in one query, then take
+      // stories in its order until six are visible.
+      std::vector<std::int64_t> wanted;
       for (std::int64_t id : *computed) {
+        if (std::find(used.begin(), used.end(), id) == used.end()) wanted.push_back(id);
+      }
+      auto stories = store_.GetArticles(wanted);
+      if (!stories) throw std::runtime_error(stories.error().ToString());
+      for (Article& r : *stories) {
         if (full()) break;
-        if (std::find(used.begin(), used.end(), id) != used.end()) continue;
-        take(store_.GetArticle(id));
+        take(std::move(r));
       }
     }
   }

@@ -99,6 +99,9 @@ class Store {
   Status SaveArticle(Article& a) { return SaveArticle(a, std::nullopt); }
   virtual Status DeleteArticle(std::int64_t id) = 0;
   virtual Result<Article> GetArticle(std::int64_t id) = 0;
+  // The articles with these ids, in the order given; ids with no article
+  // are skipped. One query for the lot (a page's Related News).
+  virtual Result<std::vector<Article>> GetArticles(const std::vector<std::int64_t>& ids) = 0;
   virtual Result<Article> GetArticleBySlug(std::string_view slug) = 0;
   virtual Result<std::vector<Article>> ListArticles(const ArticleQuery& q) = 0;
   virtual Result<std::int64_t> CountArticles(const ArticleQuery& q) = 0;

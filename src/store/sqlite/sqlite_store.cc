@@ -1,7 +1,10 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "store/sqlite/db.h"
@@ -93,6 +96,8 @@ class SqliteStore final : public Store {
 
   Status Open(const std::string& path) {
     DL_RETURN_IF_ERROR(db_.Open(path, options_.read_only));
+    path_ = path;
+    separate_readers_ = !path.empty() && path != ":memory:" && !path.starts_with("file:");
     if (!options_.read_only) DL_RETURN_IF_ERROR(sqlite::Migrate(db_));
     return Status::Ok();
   }
@@ -205,27 +210,48 @@ class SqliteStore final : public Store {
   }
 
   Result<Article> GetArticle(std::int64_t id) override {
-    std::lock_guard lock(mu_);
-    auto st = db_.Prepare("SELECT " DL_ARTICLE_COLUMNS
+    ReadHandle r = Reader();
+    auto st = r.db().Prepare("SELECT " DL_ARTICLE_COLUMNS
                           "FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
                           "WHERE a.id = ?1");
     if (!st) return Fail(st.error());
     st->Bind(1, id);
-    return OneArticle(*st, "article " + std::to_string(id));
+    return OneArticle(r.db(), *st, "article " + std::to_string(id));
+  }
+
+  Result<std::vector<Article>> GetArticles(const std::vector<std::int64_t>& ids) override {
+    if (ids.empty()) return std::vector<Article>{};
+    ReadHandle r = Reader();
+    auto st = r.db().Prepare("SELECT " DL_ARTICLE_COLUMNS
+                             "FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
+                             "WHERE a.id IN (SELECT value FROM json_each(?1))");
+    if (!st) return Fail(st.error());
+    st->Bind(1, IdsJson(ids));
+    auto found = Articles(r.db(), *st);
+    if (!found) return found;
+    std::unordered_map<std::int64_t, Article*> by_id;
+    for (Article& a : *found) by_id.emplace(a.id, &a);
+    std::vector<Article> out;
+    out.reserve(found->size());
+    for (std::int64_t id : ids) {
+      auto it = by_id.find(id);
+      if (it != by_id.end()) out.push_back(*it->second);  // a repeated id comes twice
+    }
+    return out;
   }
 
   Result<Article> GetArticleBySlug(std::string_view slug) override {
-    std::lock_guard lock(mu_);
-    auto st = db_.Prepare("SELECT " DL_ARTICLE_COLUMNS
+    ReadHandle r = Reader();
+    auto st = r.db().Prepare("SELECT " DL_ARTICLE_COLUMNS
                           "FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
                           "WHERE a.slug = ?1");
     if (!st) return Fail(st.error());
     st->Bind(1, slug);
-    return OneArticle(*st, "article \"" + std::string(slug) + "\"");
+    return OneArticle(r.db(), *st, "article \"" + std::string(slug) + "\"");
   }
 
   Result<std::vector<Article>> ListArticles(const ArticleQuery& q) override {
-    std::lock_guard lock(mu_);
+    ReadHandle r = Reader();
     // One statement per order, so each can use its index.
     const char* sql = nullptr;
     switch (q.order) {
@@ -240,16 +266,16 @@ class SqliteStore final : public Store {
         break;
     }
     if (sql == nullptr) return Fail(Status::InvalidArgument("order: unknown"));
-    auto st = db_.Prepare(sql);
+    auto st = r.db().Prepare(sql);
     if (!st) return Fail(st.error());
     BindQuery(*st, q);
     st->Bind(9, std::int64_t{q.limit}).Bind(10, std::int64_t{q.offset});
-    return Articles(*st);
+    return Articles(r.db(), *st);
   }
 
   Result<std::int64_t> CountArticles(const ArticleQuery& q) override {
-    std::lock_guard lock(mu_);
-    auto st = db_.Prepare("SELECT count(*)" DL_QUERY_WHERE);
+    ReadHandle r = Reader();
+    auto st = r.db().Prepare("SELECT count(*)" DL_QUERY_WHERE);
     if (!st) return Fail(st.error());
     BindQuery(*st, q);
     std::int64_t n = st->Step() ? st->Int(0) : 0;
@@ -258,22 +284,22 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Article>> AllArticles() override {
-    std::lock_guard lock(mu_);
-    auto st = db_.Prepare("SELECT " DL_ARTICLE_COLUMNS
-                          "FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
-                          "ORDER BY a.id");
+    ReadHandle r = Reader();
+    auto st = r.db().Prepare("SELECT " DL_ARTICLE_COLUMNS
+                             "FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
+                             "ORDER BY a.id");
     if (!st) return Fail(st.error());
-    return Articles(*st);
+    return Articles(r.db(), *st);
   }
 
   Result<std::vector<Article>> ListByTagOverlap(std::int64_t article_id, Seconds now,
                                                 const std::vector<std::int64_t>& exclude_ids,
                                                 int limit) override {
-    std::lock_guard lock(mu_);
+    ReadHandle r = Reader();
     // Scored from the story's own tags outwards (each tag's weight counted
     // once), ranked on ids, and only the winners' rows read: left to itself
     // the planner walked every visible article and sorted whole rows.
-    auto st = db_.Prepare(
+    auto st = r.db().Prepare(
         "WITH w AS MATERIALIZED (SELECT mine.tag_id AS tag_id, "
         "  1.0 / (SELECT count(*) FROM article_tags n WHERE n.tag_id = mine.tag_id) AS weight "
         "  FROM article_tags mine WHERE mine.article_id = ?1), "
@@ -290,7 +316,7 @@ class SqliteStore final : public Store {
     if (!st) return Fail(st.error());
     st->Bind(1, article_id).Bind(2, now).Bind(3, IdsJson(exclude_ids));
     st->Bind(4, std::int64_t{limit});
-    return Articles(*st);
+    return Articles(r.db(), *st);
   }
 
   Result<Section> EnsureSection(std::string_view slug, std::string_view name) override {
@@ -328,13 +354,13 @@ class SqliteStore final : public Store {
   }
 
   Result<Section> GetSection(std::string_view slug) override {
-    std::lock_guard lock(mu_);
-    return GetSectionLocked(slug);
+    ReadHandle r = Reader();
+    return GetSectionIn(r.db(), slug);
   }
 
   Result<std::vector<Section>> ListSections() override {
-    std::lock_guard lock(mu_);
-    auto st = db_.Prepare(
+    ReadHandle r = Reader();
+    auto st = r.db().Prepare(
         "SELECT s.id, s.slug, s.name, s.position, coalesce(p.slug, '') FROM sections s "
         "LEFT JOIN sections p ON p.id = s.parent_id ORDER BY s.position, s.name");
     if (!st) return Fail(st.error());
@@ -419,8 +445,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<std::int64_t>> GetRelated(std::int64_t article_id) override {
-    std::lock_guard lock(mu_);
-    auto st = db_.Prepare(
+    ReadHandle r = Reader();
+    auto st = r.db().Prepare(
         "SELECT related_id FROM related_news WHERE article_id = ?1 ORDER BY position");
     if (!st) return Fail(st.error());
     st->Bind(1, article_id);
@@ -494,8 +520,8 @@ class SqliteStore final : public Store {
   }
 
   Result<StaticPage> GetPageByPath(std::string_view path) override {
-    std::lock_guard lock(mu_);
-    auto st = db_.Prepare("SELECT " DL_PAGE_COLUMNS " FROM pages WHERE path = ?1");
+    ReadHandle r = Reader();
+    auto st = r.db().Prepare("SELECT " DL_PAGE_COLUMNS " FROM pages WHERE path = ?1");
     if (!st) return Fail(st.error());
     st->Bind(1, path);
     if (st->Step()) return ReadPage(*st);
@@ -555,8 +581,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::string> GetRedirect(std::string_view from_path) override {
-    std::lock_guard lock(mu_);
-    auto st = db_.Prepare("SELECT to_path FROM redirects WHERE from_path = ?1");
+    ReadHandle r = Reader();
+    auto st = r.db().Prepare("SELECT to_path FROM redirects WHERE from_path = ?1");
     if (!st) return Fail(st.error());
     st->Bind(1, from_path);
     if (st->Step()) return st->Text(0);
@@ -580,8 +606,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::int64_t> LastChangeSeq() override {
-    std::lock_guard lock(mu_);
-    auto st = db_.Prepare("SELECT coalesce(max(seq), 0) FROM change_log");
+    ReadHandle r = Reader();
+    auto st = r.db().Prepare("SELECT coalesce(max(seq), 0) FROM change_log");
     if (!st) return Fail(st.error());
     std::int64_t n = st->Step() ? st->Int(0) : 0;
     if (!st->status().ok()) return Fail(st->status());
@@ -705,6 +731,14 @@ class SqliteStore final : public Store {
   // Caller holds mu_.
   Status InTx(const std::function<Status()>& fn) {
     bool outer = depth_ == 0;
+    if (outer) writer_ = std::this_thread::get_id();
+    struct ClearWriter {
+      SqliteStore* store;
+      bool outer;
+      ~ClearWriter() {
+        if (outer) store->writer_ = std::thread::id();
+      }
+    } clear_writer{this, outer};
     // Prepared once (the store's statement cache): an import nests one
     // savepoint per story, and parsing these two each time was a tenth of it.
     auto prepared = [this](const char* sql) -> Status {
@@ -764,8 +798,10 @@ class SqliteStore final : public Store {
     return Section{st.Int(0), st.Text(1), st.Text(2), static_cast<int>(st.Int(3)), st.Text(4)};
   }
 
-  Result<Section> GetSectionLocked(std::string_view slug) {
-    auto st = db_.Prepare(
+  Result<Section> GetSectionLocked(std::string_view slug) { return GetSectionIn(db_, slug); }
+
+  static Result<Section> GetSectionIn(Db& db, std::string_view slug) {
+    auto st = db.Prepare(
         "SELECT s.id, s.slug, s.name, s.position, coalesce(p.slug, '') FROM sections s "
         "LEFT JOIN sections p ON p.id = s.parent_id WHERE s.slug = ?1");
     if (!st) return Fail(st.error());
@@ -854,7 +890,7 @@ class SqliteStore final : public Store {
   }
 
   // Reads the row at the cursor (FillLinks adds tags, authors and pins).
-  Result<Article> ReadArticle(const Stmt& st) {
+  static Result<Article> ReadArticle(const Stmt& st) {
     Article a;
     a.id = st.Int(0);
     a.slug = st.Text(1);
@@ -885,7 +921,7 @@ class SqliteStore final : public Store {
   // Fills the tags, authors and pins of every article in `list`: one query
   // per kind for the whole list (a story page lists about twenty stories;
   // three queries per story were a fifth of its store time).
-  Status FillLinks(std::vector<Article>& list) {
+  static Status FillLinks(Db& db, std::vector<Article>& list) {
     if (list.empty()) return Status::Ok();
     std::unordered_map<std::int64_t, Article*> by_id;
     std::vector<std::int64_t> ids;
@@ -896,7 +932,7 @@ class SqliteStore final : public Store {
     }
     const std::string id_list = IdsJson(ids);
     auto fill = [&](const char* sql, std::vector<std::string> Article::*field) -> Status {
-      auto st = db_.Prepare(sql);
+      auto st = db.Prepare(sql);
       if (!st) return st.error();
       st->Bind(1, id_list);
       while (st->Step()) {
@@ -930,25 +966,60 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  Result<std::vector<Article>> Articles(Stmt& st) {
+  static Result<std::vector<Article>> Articles(Db& db, Stmt& st) {
     std::vector<Article> out;
     while (st.Step()) out.push_back(*ReadArticle(st));
     if (!st.status().ok()) return Fail(st.status());
-    Status s = FillLinks(out);
+    Status s = FillLinks(db, out);
     if (!s.ok()) return Fail(s);
     return out;
   }
 
-  Result<Article> OneArticle(Stmt& st, const std::string& what) {
-    auto all = Articles(st);
+  static Result<Article> OneArticle(Db& db, Stmt& st, const std::string& what) {
+    auto all = Articles(db, st);
     if (!all) return Fail(all.error());
     if (all->empty()) return Fail(Status::NotFound(what));
     return std::move(all->front());
   }
 
+  // Reads from a thread that is not inside a transaction go through that
+  // thread's own connection: WAL lets readers run beside the writer and
+  // each other, so pages rendered on several threads do not queue behind
+  // mu_ (a page makes about twenty queries). The thread inside a
+  // transaction reads through db_ and sees its own uncommitted writes; an
+  // in-memory database has db_ only.
+  class ReadHandle {
+   public:
+    ReadHandle(std::unique_lock<std::recursive_mutex> lock, Db& db)
+        : lock_(std::move(lock)), db_(db) {}
+    Db& db() { return db_; }
+
+   private:
+    std::unique_lock<std::recursive_mutex> lock_;  // held when db_ is the writer's
+    Db& db_;
+  };
+  ReadHandle Reader() {
+    if (!separate_readers_ || writer_.load() == std::this_thread::get_id()) {
+      return ReadHandle(std::unique_lock(mu_), db_);
+    }
+    std::lock_guard lock(readers_mu_);
+    std::unique_ptr<Db>& mine = readers_[std::this_thread::get_id()];
+    if (!mine) {
+      auto db = std::make_unique<Db>();
+      if (!db->Open(path_, options_.read_only).ok()) return ReadHandle(std::unique_lock(mu_), db_);
+      mine = std::move(db);
+    }
+    return ReadHandle(std::unique_lock<std::recursive_mutex>(), *mine);
+  }
+
   StoreOptions options_;
   std::recursive_mutex mu_;
   Db db_;
+  std::string path_;
+  bool separate_readers_ = false;
+  std::atomic<std::thread::id> writer_{};  // the thread inside a transaction
+  std::mutex readers_mu_;
+  std::unordered_map<std::thread::id, std::unique_ptr<Db>> readers_;  // by thread
   sqlite::NewsroomTables newsroom_;  // borrows db_ and the clock
   int depth_ = 0;
 };

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include "server_fixture.h"
 
@@ -119,6 +120,26 @@ TEST_F(ServerLimitsTest, IdleKeepAliveConnectionIsClosed) {
   const auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(c.WaitForClose(Ms(4000)));
   EXPECT_GE(std::chrono::steady_clock::now() - start, Ms(900));
+}
+
+TEST_F(ServerLimitsTest, ABusyKeepAliveConnectionOutlivesItsTimeouts) {
+  // Requests every 300 ms for 2.4 s on one connection with 1 s timeouts:
+  // each phase's deadline moves with it, so the connection stays open; once
+  // idle for a second it is closed.
+  ServerOptions o;
+  o.keep_alive_timeout = std::chrono::seconds(1);
+  o.request_timeout = std::chrono::seconds(1);
+  StartServer(EchoHandler, o);
+  TestClient c = Connect();
+  for (int i = 0; i < 8; ++i) {
+    auto r = c.RoundTrip(Get("/n" + std::to_string(i)));
+    ASSERT_TRUE(r) << "request " << i;
+    EXPECT_EQ(r->body, "GET|/n" + std::to_string(i) + "||");
+    std::this_thread::sleep_for(Ms(300));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.WaitForClose(Ms(4000)));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, Ms(600));
 }
 
 }  // namespace

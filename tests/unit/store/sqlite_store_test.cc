@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <fstream>
+#include <future>
+#include <thread>
 
 #include "support/temp_dir.h"
 
@@ -150,6 +153,15 @@ TEST_F(StoreTest, ListsCarryEachStorysOwnTagsAuthorsAndPinsInOrder) {
   EXPECT_EQ((*list)[2].tags, (std::vector<std::string>{"Zinc", "Apples", "Mining"}));
   EXPECT_EQ((*list)[2].authors, (std::vector<std::string>{"Yara Okoye", "Ben Adler"}));
   EXPECT_EQ((*list)[2].related_pins, (std::vector<std::string>{"c", "b"}));
+  // By ids: in the order asked, unknown ids skipped, links filled.
+  auto by_ids = store_->GetArticles({c.id, 999, a.id, b.id});
+  ASSERT_TRUE(by_ids.has_value()) << by_ids.error().ToString();
+  ASSERT_EQ(by_ids->size(), 3u);
+  EXPECT_EQ((*by_ids)[0].slug, "c");
+  EXPECT_EQ((*by_ids)[1].slug, "a");
+  EXPECT_EQ((*by_ids)[1].authors, (std::vector<std::string>{"Yara Okoye", "Ben Adler"}));
+  EXPECT_EQ((*by_ids)[2].slug, "b");
+  EXPECT_TRUE(store_->GetArticles({})->empty());
   auto all = store_->AllArticles();
   ASSERT_TRUE(all.has_value());
   ASSERT_EQ(all->size(), 3u);
@@ -158,6 +170,38 @@ TEST_F(StoreTest, ListsCarryEachStorysOwnTagsAuthorsAndPinsInOrder) {
       EXPECT_EQ(x.tags, (std::vector<std::string>{"Zinc", "Apples", "Mining"}));
     }
   }
+}
+
+TEST_F(StoreTest, ReadsBesideATransactionSeeOnlyWhatIsCommitted) {
+  // A thread inside a transaction reads its own writes; another thread
+  // reads at the same time, without waiting for it, and sees only what was
+  // committed; after the commit it sees the new story.
+  std::promise<void> written, checked;
+  std::thread writer([&] {
+    Status s = store_->Transaction([&]() -> Status {
+      Article a = Make("in-flight", 1000);
+      DL_RETURN_IF_ERROR(store_->SaveArticle(a));
+      EXPECT_TRUE(store_->GetArticleBySlug("in-flight").has_value());  // its own write
+      written.set_value();
+      checked.get_future().wait();
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  });
+  written.get_future().wait();
+  auto outside = std::async(std::launch::async, [&] { return store_->GetArticleBySlug("in-flight"); });
+  bool answered = outside.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  EXPECT_TRUE(answered) << "a read waited for the writer's transaction";
+  checked.set_value();
+  auto seen = outside.get();
+  writer.join();
+  ASSERT_FALSE(seen.has_value());
+  EXPECT_TRUE(seen.error().IsNotFound());
+  auto after = store_->GetArticleBySlug("in-flight");
+  ASSERT_TRUE(after.has_value()) << after.error().ToString();
+  ArticleQuery q;
+  q.visible_at = 5000;
+  EXPECT_EQ(*store_->CountArticles(q), 1);
 }
 
 TEST_F(StoreTest, NotFoundIsANormalResult) {
