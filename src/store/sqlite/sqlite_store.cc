@@ -193,7 +193,7 @@ class SqliteStore final : public Store {
       a.created_at = created_at;
       a.modified_at = now;
       a.version = version;
-      DL_RETURN_IF_ERROR(ReplaceLinks(a));
+      DL_RETURN_IF_ERROR(ReplaceLinks(a, /*fresh=*/insert));
       return LogChange("article", a.id, insert ? "insert" : "update");
     });
   }
@@ -854,10 +854,12 @@ class SqliteStore final : public Store {
     return id;
   }
 
-  Status ReplaceLinks(const Article& a) {
+  // `fresh`: the article was inserted just now, so it has no links to drop.
+  Status ReplaceLinks(const Article& a, bool fresh) {
     for (const char* sql : {"DELETE FROM article_tags WHERE article_id = ?1",
                             "DELETE FROM article_authors WHERE article_id = ?1",
                             "DELETE FROM related_pins WHERE article_id = ?1"}) {
+      if (fresh) break;
       auto st = db_.Prepare(sql);
       if (!st) return st.error();
       DL_RETURN_IF_ERROR(st->Bind(1, a.id).Run());

@@ -2,6 +2,7 @@
 // their round trip through a store, and their limits. (The whole format's
 // round trip through the real binary is in tests/integration/cli_test.cc.)
 #include "interop/jsonl.h"
+#include "interop/json_lines.h"
 
 #include <gtest/gtest.h>
 
@@ -14,6 +15,46 @@
 
 namespace dateline {
 namespace {
+
+TEST(JsonLines, EachLineIsWhatNlohmannWouldParse) {
+  // Lines are read with simdjson and handed on as nlohmann::json; every
+  // value must be what nlohmann::json::parse gives, and a line simdjson
+  // refuses gets nlohmann's own answer (a value, or its error message).
+  const std::vector<std::string> lines = {
+      R"({"a":1,"b":-2,"c":1.5,"d":1e3,"e":18446744073709551615,"f":true,"g":null})",
+      R"({"s":"caf\u00e9 \"q\" \\ \n \ud83d\ude00","t":"নদীর গান","arr":[1,[2,[3,{"x":[]}]],{}]})",
+      R"({"dup":1,"dup":2})",
+      R"({"big":123456789012345678901234567890})",
+      R"({"neg":-9223372036854775808,"zero":0,"negzero":-0.0})",
+  };
+  std::string input;
+  for (const auto& l : lines) input += l + "\n";
+  input += "\n   \n";              // blank lines are skipped
+  input += "{\"open\": [1, 2}\n";  // broken
+  input += "[1, 2]\n";              // not an object
+  std::istringstream in(input);
+  LineProblems problems(10);
+  std::vector<nlohmann::json> seen;
+  Status s = ForEachJsonObject(in, problems, [&](int line, const nlohmann::json& obj) {
+    EXPECT_LE(line, static_cast<int>(lines.size()));
+    seen.push_back(obj);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(seen.size(), lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    nlohmann::json want = nlohmann::json::parse(lines[i]);
+    EXPECT_EQ(seen[i], want) << lines[i];
+    EXPECT_EQ(seen[i].dump(), want.dump()) << lines[i];  // same number types too
+    for (const auto& [key, value] : want.items()) {
+      EXPECT_EQ(seen[i][key].type(), value.type()) << lines[i] << " " << key;
+    }
+  }
+  ASSERT_EQ(problems.count(), 2u);
+  std::string summary = problems.Summary().message();
+  EXPECT_NE(summary.find("line 8: invalid JSON: parse error"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("line 9: expected a JSON object"), std::string::npos) << summary;
+}
 
 class JsonlTest : public ::testing::Test {
  protected:
