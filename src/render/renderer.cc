@@ -40,7 +40,12 @@ namespace {
 // partial's own source, expanded the same way, at most `depth` levels down.
 // Tags of unknown partials, and partials too deep, are kept as they are.
 std::string ExpandPartials(const std::string& source, const Theme& theme, int depth) {
-  if (depth <= 0 || source.find("{{=") != std::string::npos) return source;
+  // Delimiter changes and comments (which could hold a "{{> name}}") are
+  // left to the run-time partials.
+  if (depth <= 0 || source.find("{{=") != std::string::npos ||
+      source.find("{{!") != std::string::npos) {
+    return source;
+  }
   std::string out;
   std::size_t pos = 0;
   while (true) {
@@ -54,7 +59,7 @@ std::string ExpandPartials(const std::string& source, const Theme& theme, int de
     auto it = theme.partials().find(name);
     out.append(source, pos, open - pos);
     if (it == theme.partials().end() || it->second.find("{{=") != std::string::npos ||
-        depth == 1) {
+        it->second.find("{{!") != std::string::npos || depth == 1) {
       out.append(source, open, close + 2 - open);
     } else {
       out += ExpandPartials(it->second, theme, depth - 1);

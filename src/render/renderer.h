@@ -9,8 +9,8 @@
 // Partials are written into the templates that include them when a
 // template is first used (kainjow's mustache parses a partial again at
 // every {{> name}} it renders: 24 parses per story page). A template or
-// partial that changes delimiters ({{=...=}}), and a partial that includes
-// itself, is left to the run-time partial instead.
+// partial that changes delimiters ({{=...=}}) or holds a comment ({{! }}),
+// and a partial that includes itself, is left to the run-time partial.
 // Thread-safe. Parsed templates are kept for reuse (a template is parsed
 // once per thread that renders it at the same time, not once per page) in
 // a mutex-guarded pool; a parsed template holds no state between renders.

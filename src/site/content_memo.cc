@@ -54,26 +54,22 @@ bool BlankLine(std::string_view line) {
   return line.find_first_not_of(" \t\r") == std::string_view::npos;
 }
 
-// Whether a line may define a link reference or a footnote ("[x]: ...",
-// "[^1]: ..."), which text before it can use.
-bool MayDefineReference(std::string_view line) {
-  std::size_t i = line.find_first_not_of(' ');
-  if (i == std::string_view::npos || i > 3 || line[i] != '[') return false;
-  return line.find("]:", i) != std::string_view::npos;
-}
 
 }  // namespace
 
 std::string_view ContentMemo::ExcerptSource(const Article& a) {
   const std::string_view body = a.body;
   if (a.body_format != BodyFormat::kMarkdown) return body;
+  // A link reference or footnote definition ("[x]: ...", also inside a
+  // quote or a list item) applies to text before it: any "]:" at all sends
+  // the excerpt to the whole body.
+  if (body.find("]:") != std::string_view::npos) return body;
   std::size_t tokens = 0, cut = std::string_view::npos;
   std::size_t pos = 0;
   while (pos < body.size()) {
     std::size_t end = body.find('\n', pos);
     if (end == std::string_view::npos) end = body.size();
     std::string_view line = body.substr(pos, end - pos);
-    if (MayDefineReference(line)) return body;
     if (BlankLine(line)) {
       if (cut == std::string_view::npos && tokens >= kExcerptSourceTokens) cut = pos;
     } else if (cut == std::string_view::npos) {

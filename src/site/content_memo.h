@@ -25,8 +25,8 @@
 // after some 165 words of source) when they render to more than 55 words,
 // and from the whole body otherwise. Blocks before a blank line render the
 // same alone as in the whole body, with two exceptions that send it to the
-// whole body: a link reference or footnote definition anywhere ("[x]: "),
-// which earlier text may use; and fewer than 56 words in the leading
+// whole body: a link reference or footnote definition anywhere (any "]:",
+// also in a quote or a list item), which earlier text may use; and fewer than 56 words in the leading
 // blocks (markup that shows no words). A list cut between loose items
 // renders without <p> around them, which the text does not see. A story
 // page lists about twenty stories; rendering their whole bodies (600 words

@@ -43,6 +43,10 @@ class Stmt {
   bool Step();
   // Runs to completion; returns the first error.
   Status Run();
+  // Ends the statement's current run (its read), keeping the bindings.
+  void Reset() {
+    if (s_ != nullptr) sqlite3_reset(s_);
+  }
   const Status& status() const { return status_; }
 
   std::int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
@@ -72,6 +76,8 @@ class Db {
   Result<Stmt> Prepare(const char* sql);
   std::int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
+  // Whether a transaction is open (BEGIN without COMMIT or ROLLBACK yet).
+  bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
   sqlite3* handle() const { return db_; }
   Status Error(std::string_view what) const;
 

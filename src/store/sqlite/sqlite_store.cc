@@ -969,11 +969,33 @@ class SqliteStore final : public Store {
   }
 
   static Result<std::vector<Article>> Articles(Db& db, Stmt& st) {
-    std::vector<Article> out;
-    while (st.Step()) out.push_back(*ReadArticle(st));
-    if (!st.status().ok()) return Fail(st.status());
-    Status s = FillLinks(db, out);
-    if (!s.ok()) return Fail(s);
+    // The rows and their links are read in one read transaction, so a save
+    // committed in between (on another connection) cannot pair an old row
+    // with new tags. Inside a transaction already, that one serves.
+    const bool own = !db.InTransaction();
+    if (own) {
+      auto begin = db.Prepare("BEGIN");
+      if (!begin) return Fail(begin.error());
+      if (Status b = begin->Run(); !b.ok()) return Fail(b);
+    }
+    auto read = [&]() -> Result<std::vector<Article>> {
+      std::vector<Article> out;
+      while (st.Step()) out.push_back(*ReadArticle(st));
+      if (!st.status().ok()) return Fail(st.status());
+      Status s = FillLinks(db, out);
+      if (!s.ok()) return Fail(s);
+      return out;
+    };
+    Result<std::vector<Article>> out = read();
+    if (own) {
+      st.Reset();  // the statement's read ends before the transaction does
+      auto commit = db.Prepare("COMMIT");
+      Status c = commit ? commit->Run() : commit.error();
+      if (!c.ok()) {
+        (void)db.Exec("ROLLBACK");
+        if (out) return Fail(c);
+      }
+    }
     return out;
   }
 
@@ -1004,14 +1026,22 @@ class SqliteStore final : public Store {
     if (!separate_readers_ || writer_.load() == std::this_thread::get_id()) {
       return ReadHandle(std::unique_lock(mu_), db_);
     }
-    std::lock_guard lock(readers_mu_);
-    std::unique_ptr<Db>& mine = readers_[std::this_thread::get_id()];
-    if (!mine) {
-      auto db = std::make_unique<Db>();
-      if (!db->Open(path_, options_.read_only).ok()) return ReadHandle(std::unique_lock(mu_), db_);
-      mine = std::move(db);
+    {
+      std::lock_guard lock(readers_mu_);
+      std::unique_ptr<Db>& mine = readers_[std::this_thread::get_id()];
+      if (!mine) {
+        auto db = std::make_unique<Db>();
+        // A reader's own page cache stays small: the memory map serves
+        // most pages, and there is one reader per thread.
+        if (db->Open(path_, options_.read_only).ok() && db->Exec("PRAGMA cache_size=-4096").ok()) {
+          mine = std::move(db);
+        }
+      }
+      if (mine) return ReadHandle(std::unique_lock<std::recursive_mutex>(), *mine);
+      readers_.erase(std::this_thread::get_id());
     }
-    return ReadHandle(std::unique_lock<std::recursive_mutex>(), *mine);
+    // No connection of its own (the open failed): read through the writer's.
+    return ReadHandle(std::unique_lock(mu_), db_);
   }
 
   StoreOptions options_;

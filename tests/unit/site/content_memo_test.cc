@@ -75,6 +75,9 @@ TEST(ContentMemo, ExcerptsFromTheLeadingBlocksEqualTheWholeBodys) {
       words(0, 40), words(0, 56) + "\n\n" + words(56, 3),
       // Other scripts (words counted by ICU, not by spaces).
       std::string("বর্ষায় নদীর পানি বেড়ে গেছে এবং কৃষকেরা খুশি। ") + words(0, 170) + "\n\nনদীর গান " + words(170, 30),
+      // A reference defined in a list item at the end ("Sources").
+      "The [report][1] " + words(0, 200) + "\n\n" + words(200, 50) +
+          "\n\nSources:\n\n- [1]: https://example.com/report\n",
   };
   SanitizeOptions with_iframes{{"www.youtube.com"}};
   const std::string iframe =
@@ -101,6 +104,7 @@ TEST(ContentMemo, ExcerptsFromTheLeadingBlocksEqualTheWholeBodys) {
   EXPECT_EQ(leads[6], 1u);
   EXPECT_EQ(leads[16], 0u);
   EXPECT_EQ(leads[18], 0u);
+  EXPECT_EQ(leads[22], 0u);
 }
 
 TEST(ContentMemo, HandWrittenExcerptWins) {
