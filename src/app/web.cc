@@ -49,6 +49,18 @@ SearchParams SearchParamsOf(const http::Request& req) {
 
 }  // namespace
 
+// Whether Handle answers `req` from the render cache: everything but the
+// routes it answers before the cache (media files, search, WordPress's
+// plain links). Web::Cached asks the same question.
+bool Web::ByPath(const http::Request& req) {
+  std::string_view path = req.path;
+  if (path.rfind("/media/", 0) == 0 || path == "/search/" || path == "/search" ||
+      path == "/api/search") {
+    return false;
+  }
+  return !(path == "/" && (!req.QueryParam("p").empty() || !req.QueryParam("page_id").empty()));
+}
+
 http::Response Web::Handle(const http::Request& req) {
   if (req.method != "GET" && req.method != "HEAD") {
     http::Response r = http::Response::Text(405, "Method not allowed\n");
@@ -56,25 +68,25 @@ http::Response Web::Handle(const http::Request& req) {
     return r;
   }
   std::string_view path = req.path;
-  if (path.rfind("/media/", 0) == 0) return Media(path.substr(7));
-  if (path == "/search/" || path == "/search") {
-    http::Response r = PageResponse(site_.SearchPage(SearchParamsOf(req)));
-    r.headers.emplace_back("X-Robots-Tag", "noindex");
-    return r;
-  }
-  if (path == "/api/search") {
-    int status = 200;
-    nlohmann::json body = site_.SearchApi(SearchParamsOf(req), &status);
-    http::Response r;
-    r.status = status;
-    r.content_type = "application/json";
-    r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    r.headers.emplace_back("Cache-Control", "public, max-age=60");
-    return r;
-  }
-  // WordPress's plain links ("/?p=123", "/?page_id=7"), kept by imports
-  // in the redirects table, answer with their 301.
-  if (path == "/") {
+  if (!ByPath(req)) {
+    if (path.rfind("/media/", 0) == 0) return Media(path.substr(7));
+    if (path == "/search/" || path == "/search") {
+      http::Response r = PageResponse(site_.SearchPage(SearchParamsOf(req)));
+      r.headers.emplace_back("X-Robots-Tag", "noindex");
+      return r;
+    }
+    if (path == "/api/search") {
+      int status = 200;
+      nlohmann::json body = site_.SearchApi(SearchParamsOf(req), &status);
+      http::Response r;
+      r.status = status;
+      r.content_type = "application/json";
+      r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      r.headers.emplace_back("Cache-Control", "public, max-age=60");
+      return r;
+    }
+    // WordPress's plain links ("/?p=123", "/?page_id=7"), kept by imports
+    // in the redirects table, answer with their 301.
     for (const char* key : {"p", "page_id"}) {
       std::string id = req.QueryParam(key);
       if (id.empty()) continue;
@@ -97,17 +109,10 @@ http::Response Web::Handle(const http::Request& req) {
 }
 
 std::optional<http::Response> Web::Cached(const http::Request& req) {
-  if (cache_ == nullptr || (req.method != "GET" && req.method != "HEAD")) return std::nullopt;
-  std::string_view path = req.path;
-  // The routes Handle answers before the cache (see above).
-  if (path.rfind("/media/", 0) == 0 || path == "/search/" || path == "/search" ||
-      path == "/api/search") {
+  if (cache_ == nullptr || (req.method != "GET" && req.method != "HEAD") || !ByPath(req)) {
     return std::nullopt;
   }
-  if (path == "/" && (!req.QueryParam("p").empty() || !req.QueryParam("page_id").empty())) {
-    return std::nullopt;
-  }
-  return cache_->Lookup(req, std::string(path));
+  return cache_->Lookup(req, req.path);
 }
 
 namespace {

@@ -40,6 +40,8 @@ class Web {
   // I/O thread may answer itself (http::FastHandler). Never renders, never
   // touches the store.
   std::optional<http::Response> Cached(const http::Request& req);
+  // Whether Handle answers `req` (a GET or HEAD) from the render cache.
+  static bool ByPath(const http::Request& req);
 
   // A story of any status exactly as readers will see it, marked as a
   // preview (for logged-in staff; never cached).

@@ -233,16 +233,7 @@ void Session::Respond() {
     return;
   }
   if (env_.fast) {
-    std::optional<Response> quick;
-    try {
-      quick = env_.fast(*converted);
-    } catch (const std::exception& e) {
-      spdlog::error("http: handler threw on {} {}: {}", log_method_, log_path_, e.what());
-      quick = wire::ErrorPage(500);
-    } catch (...) {
-      spdlog::error("http: handler threw a non-exception on {} {}", log_method_, log_path_);
-      quick = wire::ErrorPage(500);
-    }
+    std::optional<Response> quick = Call(env_.fast, *converted);
     if (quick) {
       Send(std::move(*quick), version, head, !keep_alive);
       return;
@@ -265,7 +256,8 @@ void Session::Respond() {
   });
 }
 
-Response Session::Call(const Handler& handler, const Request& request) const {
+template <typename Fn>
+auto Session::Call(const Fn& handler, const Request& request) const -> decltype(handler(request)) {
   try {
     return handler(request);
   } catch (const std::exception& e) {

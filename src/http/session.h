@@ -81,8 +81,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnBody(boost::system::error_code ec);
   void OnReadError(boost::system::error_code ec);
   void Respond();
-  // The handler's answer, or a 500 when it throws.
-  Response Call(const Handler& handler, const Request& request) const;
+  // The handler's (or the fast handler's) answer, or a 500 when it throws
+  // (logged with the request line).
+  template <typename Fn>
+  auto Call(const Fn& handler, const Request& request) const -> decltype(handler(request));
   void Send(Response response, unsigned version, bool head, bool close);
   void OnWrite(boost::system::error_code ec);
   void FailRequest(int status);

@@ -101,9 +101,7 @@ ContentMemo::Excerpts ContentMemo::MakeExcerpts(const Article& a, std::string_vi
 }
 
 bool ContentMemo::Cut(const Excerpts& x) {
-  // MakeExcerpt appends " […]" exactly when it cut the text short.
-  static constexpr std::string_view kMore = " [\u2026]";
-  return x.feed.ends_with(kMore) && x.page.ends_with(kMore);
+  return x.feed.ends_with(kExcerptMore) && x.page.ends_with(kExcerptMore);
 }
 
 std::string ContentMemo::Html(const Article& a) {

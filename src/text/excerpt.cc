@@ -134,7 +134,8 @@ icu::UnicodeString Cut(const icu::UnicodeString& text, std::size_t max_words) {
     extended = s.end;
   }
   icu::UnicodeString out = text.tempSubString(0, extended);
-  out.append(u" [\u2026]");
+  out.append(icu::UnicodeString::fromUTF8(
+      icu::StringPiece(kExcerptMore.data(), static_cast<int32_t>(kExcerptMore.size()))));
   return out;
 }
 

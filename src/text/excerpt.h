@@ -40,6 +40,8 @@
 namespace dateline {
 
 inline constexpr std::size_t kDefaultExcerptWords = 55;
+// What MakeExcerpt appends when it cut the text short (UTF-8).
+inline constexpr std::string_view kExcerptMore = " [\u2026]";
 
 std::string HtmlToText(std::string_view html);
 

@@ -1026,6 +1026,15 @@ class SqliteStore final : public Store {
     if (!separate_readers_ || writer_.load() == std::this_thread::get_id()) {
       return ReadHandle(std::unique_lock(mu_), db_);
     }
+    // This thread's connection to this store, remembered without the lock
+    // (a page makes some twenty queries). Store ids are never reused, so a
+    // connection of a store that is gone is never matched.
+    struct Last {
+      std::uint64_t store = 0;
+      Db* db = nullptr;
+    };
+    thread_local Last last;
+    if (last.store == id_) return ReadHandle(std::unique_lock<std::recursive_mutex>(), *last.db);
     {
       std::lock_guard lock(readers_mu_);
       std::unique_ptr<Db>& mine = readers_[std::this_thread::get_id()];
@@ -1037,7 +1046,10 @@ class SqliteStore final : public Store {
           mine = std::move(db);
         }
       }
-      if (mine) return ReadHandle(std::unique_lock<std::recursive_mutex>(), *mine);
+      if (mine) {
+        last = {id_, mine.get()};
+        return ReadHandle(std::unique_lock<std::recursive_mutex>(), *mine);
+      }
       readers_.erase(std::this_thread::get_id());
     }
     // No connection of its own (the open failed): read through the writer's.
@@ -1049,6 +1061,8 @@ class SqliteStore final : public Store {
   Db db_;
   std::string path_;
   bool separate_readers_ = false;
+  static inline std::atomic<std::uint64_t> next_id_{1};
+  const std::uint64_t id_ = next_id_++;  // tells this store's readers apart (Reader)
   std::atomic<std::thread::id> writer_{};  // the thread inside a transaction
   std::mutex readers_mu_;
   std::unordered_map<std::thread::id, std::unique_ptr<Db>> readers_;  // by thread

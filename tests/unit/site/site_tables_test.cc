@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "store/sqlite/sqlite_store.h"
+#include "support/stories.h"
 #include "support/temp_dir.h"
 
 namespace dateline {
@@ -24,12 +25,7 @@ class SiteTablesTest : public ::testing::Test {
   }
 
   Article Save(std::string slug, std::string section, Seconds published) {
-    Article a;
-    a.slug = slug;
-    a.headline = "Headline " + slug;
-    a.body = "Body.";
-    a.status = PublishState::kPublished;
-    a.published_at = published;
+    Article a = testing::Story(std::move(slug), published);
     a.section = std::move(section);
     Status s = store_->SaveArticle(a);
     EXPECT_TRUE(s.ok()) << s.ToString();

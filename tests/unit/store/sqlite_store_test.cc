@@ -8,6 +8,7 @@
 #include <future>
 #include <thread>
 
+#include "support/stories.h"
 #include "support/temp_dir.h"
 
 namespace dateline {
@@ -31,14 +32,7 @@ class StoreTest : public ::testing::Test {
   }
 
   Article Make(std::string slug, Seconds published, PublishState state = PublishState::kPublished) {
-    Article a;
-    a.slug = slug;
-    a.headline = "Headline " + slug;
-    a.body = "Body of " + slug;
-    a.status = state;
-    a.published_at = published;
-    a.section = "world";
-    return a;
+    return testing::Story(std::move(slug), published, state);
   }
 
   Article Save(Article a) {
