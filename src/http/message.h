@@ -18,6 +18,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,11 +47,30 @@ struct Request {
   std::string QueryParam(std::string_view name) const;
 };
 
+// A 200 response as the bytes an HTTP/1.1 keep-alive answer puts on the
+// wire, made once and sent many times (the response cache keeps one per
+// coding of each page): `head` runs from the status line to the header
+// before Date, `tail` from the header after Date to the last header (the
+// blank line is not in it), and `body` is the content. Sending it writes
+// head, the current Date line, tail, "Connection: close" when the
+// connection ends, the blank line and the body (not for HEAD), with no
+// copy: the same bytes as sending the Response it was made from
+// (wire::Prepare). `body` points into memory the owner of the
+// PreparedResponse keeps alive.
+struct PreparedResponse {
+  std::string head;
+  std::string tail;
+  std::string_view body;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "text/html; charset=utf-8";
   HeaderList headers;  // sent as-is (see header comment)
   std::string body;
+  // When set (only by a FastHandler), the server sends these bytes and
+  // ignores every field above but `status`.
+  std::shared_ptr<const PreparedResponse> prepared = nullptr;
 
   // A text/plain response.
   static Response Text(int status, std::string body);
@@ -65,7 +85,8 @@ using Handler = std::function<Response(const Request&)>;
 // Answers a request from memory when it can (a render cache hit), or
 // declines with nullopt. Runs on an I/O thread, so it must not block: no
 // store, no rendering, no waiting for another thread's render. Thread-safe;
-// may throw (a 500).
+// may throw (a 500). The server asks it only for HTTP/1.1 requests, so its
+// answer may be a prepared one (Response::prepared).
 using FastHandler = std::function<std::optional<Response>(const Request&)>;
 
 }  // namespace dateline::http

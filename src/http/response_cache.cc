@@ -7,13 +7,22 @@
 
 #include "http/conditional.h"
 #include "http/http_date.h"
+#include "http/wire.h"
 
 namespace dateline::http {
+
+namespace {
+// The codings an entry may be sent in.
+enum Coding : int { kIdentity = 0, kGzip = 1, kBrotli = 2 };
+}  // namespace
 
 struct ResponseCache::Entry {
   Response identity;
   std::string gzip;
   std::string brotli;
+  // Each coding's 200 answer as bytes ready to send (Lookup's answers),
+  // when the response can be prepared (wire::Prepare).
+  std::optional<PreparedResponse> prepared[3];
   std::string etag;
   std::optional<Seconds> last_modified;  // from the response's Last-Modified
   std::vector<std::string> tags;
@@ -114,9 +123,12 @@ std::string BrotliCompress(std::string_view data) {
 ResponseCache::ResponseCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 ResponseCache::~ResponseCache() = default;
 
-Response ResponseCache::Answer(const Request& req, const Entry& e) {
-  // Everything but the body, which is copied once below when it is sent
-  // (the identity body of a story page is about 24 KB).
+namespace {
+
+// What every answer from `e` carries: the rendered response's status and
+// headers, its ETag, and Vary when it has compressed copies.
+template <typename E>
+Response Common(const E& e) {
   Response r;
   r.status = e.identity.status;
   r.content_type = e.identity.content_type;
@@ -124,29 +136,70 @@ Response ResponseCache::Answer(const Request& req, const Entry& e) {
   r.headers = e.identity.headers;
   r.headers.emplace_back("ETag", e.etag);
   if (!e.gzip.empty() || !e.brotli.empty()) r.headers.emplace_back("Vary", "Accept-Encoding");
+  return r;
+}
+
+// Whether `req`'s validators (If-None-Match, else If-Modified-Since) match.
+template <typename E>
+bool NotModified(const Request& req, const E& e) {
   const std::string* inm = req.Header("if-none-match");
-  bool not_modified = inm != nullptr && EtagMatches(*inm, e.etag);
-  if (inm == nullptr && e.last_modified) {
-    const std::string* ims = req.Header("if-modified-since");
-    std::optional<Seconds> since = ims ? ParseHttpDate(*ims) : std::nullopt;
-    not_modified = since && *since >= *e.last_modified;
-  }
-  if (not_modified) {
+  if (inm != nullptr) return EtagMatches(*inm, e.etag);
+  if (!e.last_modified) return false;
+  const std::string* ims = req.Header("if-modified-since");
+  std::optional<Seconds> since = ims ? ParseHttpDate(*ims) : std::nullopt;
+  return since && *since >= *e.last_modified;
+}
+
+// The coding to send `e` in to `req`: brotli, else gzip, as accepted.
+template <typename E>
+Coding Choose(const Request& req, const E& e) {
+  const std::string* ae = req.Header("accept-encoding");
+  AcceptedEncodings accepted = ParseAcceptEncoding(ae ? *ae : "");
+  if (accepted.br && !e.brotli.empty()) return kBrotli;
+  if (accepted.gzip && !e.gzip.empty()) return kGzip;
+  return kIdentity;
+}
+
+// The body of `e` in `coding`, and the header that names the coding.
+template <typename E>
+const std::string& BodyIn(const E& e, Coding coding) {
+  return coding == kBrotli ? e.brotli : coding == kGzip ? e.gzip : e.identity.body;
+}
+
+void NameCoding(Response& r, Coding coding) {
+  if (coding == kBrotli) r.headers.emplace_back("Content-Encoding", "br");
+  if (coding == kGzip) r.headers.emplace_back("Content-Encoding", "gzip");
+}
+
+}  // namespace
+
+Response ResponseCache::Answer(const Request& req, const Entry& e) {
+  // Everything but the body, which is copied once below when it is sent
+  // (the identity body of a story page is about 24 KB).
+  Response r = Common(e);
+  if (NotModified(req, e)) {
     r.status = 304;
     return r;
   }
-  const std::string* ae = req.Header("accept-encoding");
-  AcceptedEncodings accepted = ParseAcceptEncoding(ae ? *ae : "");
-  if (accepted.br && !e.brotli.empty()) {
-    r.body = e.brotli;
-    r.headers.emplace_back("Content-Encoding", "br");
-  } else if (accepted.gzip && !e.gzip.empty()) {
-    r.body = e.gzip;
-    r.headers.emplace_back("Content-Encoding", "gzip");
-  } else {
-    r.body = e.identity.body;
-  }
+  Coding coding = Choose(req, e);
+  NameCoding(r, coding);
+  r.body = BodyIn(e, coding);
   return r;
+}
+
+void ResponseCache::Prepare(Entry& e) {
+  for (Coding coding : {kIdentity, kGzip, kBrotli}) {
+    const std::string& body = BodyIn(e, coding);
+    if (coding != kIdentity && body.empty()) continue;
+    Response r = Common(e);
+    NameCoding(r, coding);
+    r.body = body;
+    Result<PreparedResponse> p = wire::Prepare(std::move(r));
+    if (!p) continue;  // sent the plain way, which reports the problem
+    p->body = body;
+    e.bytes += p->head.size() + p->tail.size();
+    e.prepared[coding] = std::move(*p);
+  }
 }
 
 std::optional<Response> ResponseCache::Lookup(const Request& req, const std::string& key) {
@@ -159,6 +212,18 @@ std::optional<Response> ResponseCache::Lookup(const Request& req, const std::str
     Slot& slot = *it->second;
     if (slot.in_lru) lru_.splice(lru_.begin(), lru_, slot.lru);
     e = slot.entry;
+  }
+  // A 200 goes out prepared, sharing the entry's bytes (kept alive by the
+  // aliasing pointer); a 304, or an entry that could not be prepared, the
+  // plain way.
+  if (!NotModified(req, *e)) {
+    Coding coding = Choose(req, *e);
+    if (const std::optional<PreparedResponse>& p = e->prepared[coding]) {
+      Response r;
+      r.status = 200;
+      r.prepared = std::shared_ptr<const PreparedResponse>(e, &*p);
+      return r;
+    }
   }
   return Answer(req, *e);
 }
@@ -229,6 +294,7 @@ Response ResponseCache::Serve(const Request& req, const std::string& key, const 
     e->brotli = BrotliCompress(e->identity.body);
   }
   e->bytes = key.size() + e->identity.body.size() + e->gzip.size() + e->brotli.size() + 256;
+  Prepare(*e);
   {
     std::lock_guard lock(mu_);
     slot->rendering = false;

@@ -51,6 +51,8 @@ class ResponseCache {
   Response Serve(const Request& req, const std::string& key, const RenderFn& render);
   // Serve's answer when `key` is in the cache, else nullopt; never renders
   // and never waits for a render (for an I/O thread, http::FastHandler).
+  // A 200 comes as a prepared response (Response::prepared) that shares the
+  // entry's bytes, for HTTP/1.1 only.
   std::optional<Response> Lookup(const Request& req, const std::string& key);
 
   void Invalidate(const std::vector<std::string>& tags);
@@ -61,6 +63,8 @@ class ResponseCache {
   struct Entry;
   struct Slot;
   static Response Answer(const Request& req, const Entry& e);
+  // Fills e.prepared (and counts it in e.bytes).
+  static void Prepare(Entry& e);
   void Evict();                                                          // mu_ held
   void EraseIfEmpty(const std::string& key, const std::shared_ptr<Slot>& slot);  // mu_ held
 

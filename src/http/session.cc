@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -232,7 +233,7 @@ void Session::Respond() {
     Send(wire::ErrorPage(400), version, head, /*close=*/true);
     return;
   }
-  if (env_.fast) {
+  if (env_.fast && version == 11) {
     std::optional<Response> quick = Call(env_.fast, *converted);
     if (quick) {
       Send(std::move(*quick), version, head, !keep_alive);
@@ -270,6 +271,11 @@ auto Session::Call(const Fn& handler, const Request& request) const -> decltype(
 
 void Session::Send(Response response, unsigned version, bool head, bool close) {
   close = close || shutting_down_ || env_.stopping.load();
+  if (response.prepared) {
+    SendPrepared(std::move(response.prepared), response.status, head, close);
+    return;
+  }
+  prepared_.reset();
   wire::Framing framing{version, !close, head, CurrentHttpDate()};
   Result<wire::BeastResponse> built = wire::ToBeast(std::move(response), framing);
   if (!built) {
@@ -278,6 +284,8 @@ void Session::Send(Response response, unsigned version, bool head, bool close) {
     built = wire::ToBeast(wire::ErrorPage(500), framing);
   }
   response_ = std::move(*built);
+  log_status_ = response_.result_int();
+  log_bytes_ = response_.body().size();
   close_after_write_ = close;
   state_ = State::kResponding;
   Arm(env_.options.request_timeout);
@@ -286,7 +294,33 @@ void Session::Send(Response response, unsigned version, bool head, bool close) {
   });
 }
 
+// A prepared answer (a render-cache hit) goes out as it was made, with only
+// the Date line formatted now: no header fields built, no body copied.
+void Session::SendPrepared(std::shared_ptr<const PreparedResponse> prepared, int status, bool head,
+                           bool close) {
+  static constexpr std::string_view kClose = "Connection: close\r\n";
+  static constexpr std::string_view kEnd = "\r\n";
+  prepared_ = std::move(prepared);
+  date_line_.assign("Date: ");
+  date_line_.append(CurrentHttpDate());
+  date_line_.append("\r\n");
+  const std::string_view body = head ? std::string_view() : prepared_->body;
+  const std::array<net::const_buffer, 6> buffers{
+      net::buffer(prepared_->head), net::buffer(date_line_), net::buffer(prepared_->tail),
+      close ? net::buffer(kClose.data(), kClose.size()) : net::const_buffer(),
+      net::buffer(kEnd.data(), kEnd.size()), net::buffer(body.data(), body.size())};
+  log_status_ = status;
+  log_bytes_ = body.size();
+  close_after_write_ = close;
+  state_ = State::kResponding;
+  Arm(env_.options.request_timeout);
+  net::async_write(socket_, buffers, [self = shared_from_this()](error_code ec, std::size_t) {
+    self->OnWrite(ec);
+  });
+}
+
 void Session::OnWrite(error_code ec) {
+  prepared_.reset();  // an idle connection holds no cache entry
   LogAccess();
   if (state_ == State::kClosed) return;
   Disarm();
@@ -416,8 +450,7 @@ void Session::LogAccess() {
   if (!env_.access_log) return;
   const auto micros =
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_).count();
-  const std::size_t bytes = response_.body().size();
-  env_.access_log->info("{} {} {} {} {}us", log_method_, log_path_, response_.result_int(), bytes,
+  env_.access_log->info("{} {} {} {} {}us", log_method_, log_path_, log_status_, log_bytes_,
                         micros);
 }
 

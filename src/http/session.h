@@ -86,6 +86,8 @@ class Session : public std::enable_shared_from_this<Session> {
   template <typename Fn>
   auto Call(const Fn& handler, const Request& request) const -> decltype(handler(request));
   void Send(Response response, unsigned version, bool head, bool close);
+  void SendPrepared(std::shared_ptr<const PreparedResponse> prepared, int status, bool head,
+                    bool close);
   void OnWrite(boost::system::error_code ec);
   void FailRequest(int status);
   void Linger();
@@ -111,6 +113,9 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   wire::BeastResponse response_;
+  // A prepared answer in flight (kept alive until written) and its Date line.
+  std::shared_ptr<const PreparedResponse> prepared_;
+  std::string date_line_;
   std::string remote_address_;
   State state_ = State::kAwaiting;
   bool first_request_ = true;
@@ -124,6 +129,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // The request in flight, for the access log.
   std::string log_method_;
   std::string log_path_;
+  int log_status_ = 0;
+  std::size_t log_bytes_ = 0;
   std::chrono::steady_clock::time_point started_;
 };
 

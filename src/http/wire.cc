@@ -1,6 +1,8 @@
 #include "http/wire.h"
 
 #include <boost/beast/http/status.hpp>
+#include <boost/beast/http/write.hpp>
+#include <sstream>
 
 #include "http/url.h"
 
@@ -109,6 +111,32 @@ Result<BeastResponse> ToBeast(Response in, const Framing& framing) {
   }
   out.keep_alive(framing.keep_alive);
   return out;
+}
+
+Result<PreparedResponse> Prepare(Response in) {
+  if (in.status != 200) {
+    return Fail(Status::Internal("only a 200 response is prepared, not " + std::to_string(in.status)));
+  }
+  // A stand-in Date that no header value can contain (control bytes), cut
+  // out of the serialized header below.
+  static constexpr std::string_view kDateMark = "\x01" "date" "\x01";
+  Result<BeastResponse> beast =
+      ToBeast(std::move(in), Framing{11, /*keep_alive=*/true, /*head=*/true, kDateMark});
+  if (!beast) return Fail(beast.error());
+  std::ostringstream out;
+  out << beast->base();
+  const std::string bytes = out.str();
+  const std::string date_line = "Date: " + std::string(kDateMark) + "\r\n";
+  const std::size_t at = bytes.find(date_line);
+  if (at == std::string::npos || !bytes.ends_with("\r\n\r\n") ||
+      bytes.find(kDateMark, at + date_line.size()) != std::string::npos) {
+    return Fail(Status::Internal("prepared response: no single Date line in the header"));
+  }
+  PreparedResponse p;
+  p.head = bytes.substr(0, at);
+  const std::size_t tail = at + date_line.size();
+  p.tail = bytes.substr(tail, bytes.size() - 2 - tail);
+  return p;
 }
 
 Response ErrorPage(int status) {

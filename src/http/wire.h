@@ -35,6 +35,12 @@ struct Framing {
 
 Result<BeastResponse> ToBeast(Response in, const Framing& framing);
 
+// The head and tail of `in` as an HTTP/1.1 keep-alive answer (see
+// PreparedResponse): ToBeast's header, serialized as Beast writes it, split
+// around its Date line. Content-Length is `in.body`'s size; the caller sets
+// the prepared body. Fails as ToBeast does, and for a status other than 200.
+Result<PreparedResponse> Prepare(Response in);
+
 // A short fixed HTML page for a status the server generates itself (400,
 // 408, 413, 431, 500, ...). Contains nothing from the request.
 Response ErrorPage(int status);

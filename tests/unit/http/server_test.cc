@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "http/response_cache.h"
 #include "server_fixture.h"
 
 namespace dateline::http::testing {
@@ -144,6 +145,100 @@ TEST_F(ServerTest, HandlerExceptionGives500AndServerKeepsRunning) {
   ASSERT_TRUE(next);
   EXPECT_EQ(next->status, 200);
   EXPECT_EQ(next->body, "fine");
+}
+
+TEST_F(ServerTest, APreparedCacheHitIsTheSameAnswerAsThePlainOne) {
+  // One cache answers through the worker (ResponseCache::Serve: a Response
+  // framed field by field by Beast) and, while `fast_on`, through the fast
+  // handler (Lookup: a 200 as bytes prepared once). For each kind of
+  // request both answers must be the same: status line, every header but
+  // Date in order, and body.
+  ResponseCache cache(1 << 20);
+  std::atomic<bool> fast_on{false};
+  std::atomic<int> renders{0}, prepared{0};
+  const std::string page = "<p>" + std::string(3000, 'x') + "</p>";
+  auto render = [&] {
+    ++renders;
+    ResponseCache::Rendered out;
+    out.response = Response{200, "text/html; charset=utf-8",
+                            {{"Cache-Control", "public, max-age=60"},
+                             {"Last-Modified", "Sat, 28 Nov 2026 10:00:00 GMT"}},
+                            page};
+    out.cacheable = true;
+    return out;
+  };
+  ServerOptions options;
+  options.worker_threads = 1;
+  StartServer([&](const Request& r) { return cache.Serve(r, r.path, render); }, options,
+              [&](const Request& r) -> std::optional<Response> {
+                if (!fast_on) return std::nullopt;
+                std::optional<Response> answer = cache.Lookup(r, r.path);
+                if (answer && answer->prepared) ++prepared;
+                return answer;
+              });
+  auto without_date = [](const RawResponse& r) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& h : r.headers) {
+      if (h.first != "date") out.push_back(h);
+    }
+    return out;
+  };
+  auto fetch = [&](const std::string& request, bool head) {
+    TestClient client = Connect();
+    return client.RoundTrip(request, head);
+  };
+  auto first = fetch(Get("/page"), false);  // renders
+  ASSERT_TRUE(first);
+  const std::string etag = first->HeaderOr("etag");
+  ASSERT_FALSE(etag.empty());
+  struct Case {
+    std::string name, request;
+    bool head = false;
+    bool expect_prepared = true;
+  };
+  const std::vector<Case> cases = {
+      {"identity", Get("/page")},
+      {"gzip", Get("/page", "Accept-Encoding: gzip\r\n")},
+      {"brotli", Get("/page", "Accept-Encoding: gzip, br\r\n")},
+      {"head", "HEAD /page HTTP/1.1\r\nHost: test\r\nAccept-Encoding: br\r\n\r\n", true},
+      {"close", Get("/page", "Connection: close\r\n")},
+      {"not modified", Get("/page", "If-None-Match: " + etag + "\r\n"), false, false},
+      {"http/1.0", "GET /page HTTP/1.0\r\nHost: test\r\n\r\n", false, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    fast_on = false;
+    const int before = prepared.load();
+    auto plain = fetch(c.request, c.head);
+    fast_on = true;
+    auto fast = fetch(c.request, c.head);
+    ASSERT_TRUE(plain);
+    ASSERT_TRUE(fast);
+    EXPECT_EQ(prepared.load() - before, c.expect_prepared ? 1 : 0);
+    EXPECT_EQ(fast->version, plain->version);
+    EXPECT_EQ(fast->status, plain->status);
+    EXPECT_EQ(without_date(*fast), without_date(*plain));
+    EXPECT_EQ(fast->body, plain->body);
+    EXPECT_FALSE(fast->HeaderOr("date").empty());
+  }
+  // The codings really differ, and a prepared answer carries its body.
+  fast_on = true;
+  auto br = fetch(Get("/page", "Accept-Encoding: br\r\n"), false);
+  ASSERT_TRUE(br);
+  EXPECT_EQ(br->HeaderOr("content-encoding"), "br");
+  EXPECT_LT(br->body.size(), page.size());
+  // Pipelined on one connection: each answer whole, in order.
+  TestClient client = Connect();
+  ASSERT_TRUE(client.Send(Get("/page") + Get("/page", "Accept-Encoding: gzip\r\n") + Get("/page")));
+  for (int i = 0; i < 3; ++i) {
+    auto r = client.Read();
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->HeaderOr("content-encoding"), i == 1 ? "gzip" : "") << i;
+    if (i != 1) {
+      EXPECT_EQ(r->body, page) << i;
+    }
+  }
+  EXPECT_EQ(renders.load(), 1);
 }
 
 TEST_F(ServerTest, WorkersRenderWhileTheIoThreadAnswersFromMemory) {

@@ -102,6 +102,20 @@ TEST(ToBeast, RejectsResponseSplittingAndBadStatus) {
   EXPECT_FALSE(ToBeast(bad_status, DefaultFraming()));
 }
 
+TEST(Prepare, SplitsTheHeaderAroundDate) {
+  Response r{200, "text/plain", {{"ETag", "\"x\""}}, "hello"};
+  auto p = Prepare(r);
+  ASSERT_TRUE(p) << p.error().ToString();
+  EXPECT_EQ(p->head, "HTTP/1.1 200 OK\r\nETag: \"x\"\r\nServer: dateline\r\n");
+  EXPECT_EQ(p->tail, "Content-Type: text/plain\r\nContent-Length: 5\r\n");
+  // Not prepared: another status, or a handler's own Date (no line to cut).
+  r.status = 404;
+  EXPECT_FALSE(Prepare(r));
+  r.status = 200;
+  r.headers.emplace_back("Date", "Sat, 28 Nov 2026 10:00:00 GMT");
+  EXPECT_FALSE(Prepare(r));
+}
+
 TEST(ErrorPage, FixedHtml) {
   Response r = ErrorPage(431);
   EXPECT_EQ(r.status, 431);
