@@ -4,16 +4,17 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <csignal>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -47,17 +48,24 @@ int ThreadCount(int requested) {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
+// One io_context per I/O thread, each run by that thread alone (hint 1).
+std::vector<std::unique_ptr<net::io_context>> MakeContexts(int threads) {
+  std::vector<std::unique_ptr<net::io_context>> out;
+  for (int i = 0; i < threads; ++i) out.push_back(std::make_unique<net::io_context>(1));
+  return out;
+}
+
 }  // namespace
 
 class Server::Impl {
  public:
   Impl(ServerOptions options, Handler handler, FastHandler fast)
       : threads_(ThreadCount(options.threads)),
-        ioc_(threads_),
-        strand_(net::make_strand(ioc_)),
-        acceptor_(strand_),
-        drain_timer_(strand_),
-        backoff_timer_(strand_) {
+        contexts_(MakeContexts(threads_)),
+        main_(contexts_.front()->get_executor()),
+        acceptor_(main_),
+        drain_timer_(main_),
+        backoff_timer_(main_) {
     env_.options = std::move(options);
     env_.handler = std::move(handler);
     env_.fast = std::move(fast);
@@ -70,13 +78,14 @@ class Server::Impl {
   }
 
   ~Impl() {
-    // Sessions still queued in ioc_ are destroyed with it (after the I/O
-    // objects below); their on_closed must not post to a dying io_context.
+    // Sessions still queued in an io_context are destroyed with it (after
+    // the I/O objects below); their on_closed must not post to a dying one.
     {
       std::lock_guard lock(mu_);
       destroying_ = true;
     }
-    // A worker still rendering posts its answer to ioc_: finish before it goes.
+    // A worker still rendering posts its answer to an io_context: finish
+    // before they go.
     if (workers_) workers_->join();
   }
 
@@ -90,7 +99,8 @@ class Server::Impl {
   void DoShutdown();
   void OnSessionClosed(Session* session);
 
-  // State shared with sessions; declared before ioc_ so it outlives it.
+  // State shared with sessions; declared before the io_contexts so it
+  // outlives them.
   SessionEnv env_;
   std::optional<net::thread_pool> workers_;  // joined in ~Impl
   std::mutex mu_;
@@ -101,9 +111,16 @@ class Server::Impl {
   std::atomic<bool> running_{false};
   const int threads_;
 
-  net::io_context ioc_;
-  // I/O objects: all on strand_, destroyed before ioc_.
-  net::strand<net::io_context::executor_type> strand_;
+  // Each connection lives on one io_context, run by one thread, so its
+  // handlers run one at a time without a strand, and the threads share no
+  // queue (with one io_context for all, its lock and the wake-ups between
+  // threads cost a futex call for most requests). Connections are handed
+  // out in turn; the acceptor and timers live on the first.
+  std::vector<std::unique_ptr<net::io_context>> contexts_;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;  // until shutdown
+  std::size_t next_context_ = 0;  // on main_
+  // I/O objects: all on main_ (the first io_context), destroyed before it.
+  net::io_context::executor_type main_;
   tcp::acceptor acceptor_;
   net::steady_timer drain_timer_;
   net::steady_timer backoff_timer_;
@@ -114,7 +131,7 @@ Result<unsigned short> Server::Impl::Listen() {
   const std::string where = host + ":" + std::to_string(env_.options.port);
   if (listening_) return Fail(Status::Conflict("listen " + where + ": already listening"));
   error_code ec;
-  tcp::resolver resolver(ioc_);
+  tcp::resolver resolver(main_);
   auto results = resolver.resolve(host, std::to_string(env_.options.port),
                                   tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || results.empty()) {
@@ -148,13 +165,16 @@ void Server::Impl::Run() {
     spdlog::error("http: Server::Run called twice");
     return;
   }
-  net::post(strand_, [this] {
+  // Every io_context runs until shutdown, with or without connections;
+  // DoShutdown lets go, and each then ends with its last connection.
+  for (auto& context : contexts_) guards_.push_back(net::make_work_guard(*context));
+  net::post(main_, [this] {
     if (!env_.stopping.load()) DoAccept();
   });
-  auto run = [this] {
+  auto run = [](net::io_context& context) {
     for (;;) {
       try {
-        ioc_.run();
+        context.run();
         return;
       } catch (const std::exception& e) {
         spdlog::error("http: I/O thread caught: {}", e.what());
@@ -162,21 +182,24 @@ void Server::Impl::Run() {
     }
   };
   std::vector<std::thread> extra;
-  for (int i = 1; i < threads_; ++i) extra.emplace_back(run);
-  run();
+  for (int i = 1; i < threads_; ++i) {
+    extra.emplace_back(run, std::ref(*contexts_[static_cast<std::size_t>(i)]));
+  }
+  run(*contexts_.front());
   for (auto& t : extra) t.join();
 }
 
 void Server::Impl::Stop() {
   if (env_.stopping.exchange(true)) return;
-  net::post(strand_, [this] { DoShutdown(); });
+  net::post(main_, [this] { DoShutdown(); });
 }
 
 void Server::Impl::DoAccept() {
-  acceptor_.async_accept(net::make_strand(ioc_),
-                         net::bind_executor(strand_, [this](error_code ec, tcp::socket socket) {
-                           OnAccept(ec, std::move(socket));
-                         }));
+  net::io_context& context = *contexts_[next_context_];
+  next_context_ = (next_context_ + 1) % contexts_.size();
+  acceptor_.async_accept(context, [this](error_code ec, tcp::socket socket) {
+    OnAccept(ec, std::move(socket));
+  });
 }
 
 void Server::Impl::OnAccept(error_code ec, tcp::socket socket) {
@@ -206,6 +229,7 @@ void Server::Impl::DoShutdown() {
   error_code ignored;
   acceptor_.close(ignored);
   backoff_timer_.cancel();
+  for (auto& guard : guards_) guard.reset();
   std::vector<std::shared_ptr<Session>> live;
   {
     std::lock_guard lock(mu_);
@@ -214,7 +238,7 @@ void Server::Impl::DoShutdown() {
       if (auto s = weak.lock()) live.push_back(std::move(s));
     }
   }
-  if (live.empty()) return;  // nothing to drain: ioc_ runs out of work
+  if (live.empty()) return;  // nothing to drain: the io_contexts run out of work
   drain_timer_.expires_after(env_.options.shutdown_timeout);
   drain_timer_.async_wait([this](error_code ec) {
     if (ec) return;  // every session closed in time
@@ -238,7 +262,7 @@ void Server::Impl::OnSessionClosed(Session* session) {
     sessions_.erase(session);
     last = shutting_down_ && !destroying_ && sessions_.empty();
   }
-  if (last) net::post(strand_, [this] { drain_timer_.cancel(); });
+  if (last) net::post(main_, [this] { drain_timer_.cancel(); });
 }
 
 // ---------------------------------------------------------------------------

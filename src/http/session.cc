@@ -244,13 +244,16 @@ void Session::Respond() {
     Send(Call(env_.handler, *converted), version, head, !keep_alive);
     return;
   }
-  // On a worker; the answer comes back to this session's strand. A session
-  // closed meanwhile (shutdown's force close) drops it.
-  net::post(*env_.workers, [self = shared_from_this(), request = std::move(*converted), version,
-                            head, keep_alive]() mutable {
+  // On a worker; the answer comes back to this session's io_context, which
+  // counts the job as work so that it keeps running for the answer (at
+  // shutdown it may hold no other work). A session closed meanwhile
+  // (shutdown's force close) drops it.
+  auto home = net::prefer(socket_.get_executor(), net::execution::outstanding_work.tracked);
+  net::post(*env_.workers, [self = shared_from_this(), home, request = std::move(*converted),
+                            version, head, keep_alive]() mutable {
     Response response = self->Call(self->env_.handler, request);
-    net::post(self->socket_.get_executor(), [self, response = std::move(response), version, head,
-                                             keep_alive]() mutable {
+    net::post(home, [self, response = std::move(response), version, head,
+                     keep_alive]() mutable {
       if (self->state_ == State::kClosed) return;
       self->Send(std::move(response), version, head, !keep_alive);
     });

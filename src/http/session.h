@@ -12,7 +12,8 @@
 // Ownership: a session is owned by the shared_ptrs its pending operations
 // hold; it ends when its last operation completes. SessionEnv is owned by the
 // Server and outlives every session; `on_closed` runs in the destructor.
-// Threading: all session state lives on the socket's strand; Start,
+// Threading: all session state lives on the socket's executor (one thread
+// at a time); Start,
 // Shutdown and ForceClose may be called from any thread.
 #pragma once
 
@@ -57,7 +58,8 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   using Socket = boost::asio::ip::tcp::socket;
 
-  // `socket` must use a strand executor.
+  // `socket`'s executor must run one handler at a time (an io_context run
+  // by one thread, or a strand).
   Session(Socket socket, SessionEnv& env);
   ~Session();
   Session(const Session&) = delete;
