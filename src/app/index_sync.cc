@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <set>
+#include <thread>
 
 #include "text/excerpt.h"
 #include "text/markdown.h"
@@ -46,12 +48,17 @@ Result<bool> IndexSync::Apply(std::int64_t id, Seconds now) {
   return false;
 }
 
-Status IndexSync::RefreshRelated(std::int64_t id) {
-  auto related = index_.Related(id, related_);
-  if (!related) return related.error();
-  std::vector<std::int64_t> ids;
-  for (const RelatedItem& r : *related) ids.push_back(r.id);
-  return store_.SetRelated(id, ids);
+Status IndexSync::RefreshRelated(const std::vector<std::int64_t>& stories) {
+  // Computed on every core (SearchIndex::RelatedMany), stored in order.
+  const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto lists = index_.RelatedMany(stories, related_, threads);
+  if (!lists) return lists.error();
+  for (std::size_t i = 0; i < stories.size(); ++i) {
+    std::vector<std::int64_t> ids;
+    for (const RelatedItem& r : (*lists)[i]) ids.push_back(r.id);
+    DL_RETURN_IF_ERROR(store_.SetRelated(stories[i], ids));
+  }
+  return Status::Ok();
 }
 
 Result<int> IndexSync::CatchUp() {
@@ -117,9 +124,9 @@ Result<int> IndexSync::CatchUp() {
   }
   Status s = index_.Commit(seq, now);
   if (!s.ok()) return Fail(s);
+  Status r = RefreshRelated(indexed);
+  if (!r.ok()) return Fail(r);
   for (std::int64_t id : indexed) {
-    Status r = RefreshRelated(id);
-    if (!r.ok()) return Fail(r);
     // The stories this one is most related to may now list it too.
     auto mine = store_.GetRelated(id);
     if (!mine) return Fail(mine.error());
@@ -128,12 +135,13 @@ Result<int> IndexSync::CatchUp() {
     }
   }
   for (std::int64_t id : indexed) refresh.erase(id);
+  std::vector<std::int64_t> neighbours;
   for (std::int64_t id : refresh) {
-    if (!index_.Contains(id)) continue;
-    Status r = RefreshRelated(id);
-    if (!r.ok()) return Fail(r);
-    stale.insert("a:" + std::to_string(id));
+    if (index_.Contains(id)) neighbours.push_back(id);
   }
+  r = RefreshRelated(neighbours);
+  if (!r.ok()) return Fail(r);
+  for (std::int64_t id : neighbours) stale.insert("a:" + std::to_string(id));
   if (on_stale_ && !stale.empty()) on_stale_({stale.begin(), stale.end()});
   return static_cast<int>(touched.size());
 }
@@ -151,8 +159,7 @@ Status IndexSync::Rebuild() {
     indexed.push_back(a.id);
   }
   DL_RETURN_IF_ERROR(index_.Commit(*seq, now));
-  for (std::int64_t id : indexed) DL_RETURN_IF_ERROR(RefreshRelated(id));
-  return Status::Ok();
+  return RefreshRelated(indexed);
 }
 
 void IndexSync::Start(std::chrono::milliseconds period) {

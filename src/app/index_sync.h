@@ -57,7 +57,8 @@ class IndexSync {
   // Puts the story in the index when readers may see it, else removes it.
   // Returns true when it is now in the index.
   Result<bool> Apply(std::int64_t article_id, Seconds now);
-  Status RefreshRelated(std::int64_t article_id);
+  // Computes and stores the Related News lists of `stories`.
+  Status RefreshRelated(const std::vector<std::int64_t>& stories);
   IndexDocument IndexDocumentFor(const Article& a) const;
 
   Store& store_;

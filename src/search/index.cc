@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <thread>
 
 #include "search/schema.h"
 
@@ -310,7 +311,7 @@ Status SearchIndex::Put(const IndexDocument& d) {
     doc.add_boolean_term(PeriodTerm(PeriodOf(static_cast<double>(d.published_at))));
     doc.set_data(EncodeData(d));
     db_->replace_document(static_cast<Xapian::docid>(d.id), doc);
-    doc_vectors_.erase(static_cast<Xapian::docid>(d.id));
+    related_.doc_vectors.erase(static_cast<Xapian::docid>(d.id));
   } catch (const Xapian::Error& e) {
     return FromXapian(e, path_);
   }
@@ -321,7 +322,7 @@ Status SearchIndex::Remove(std::int64_t id) {
   std::lock_guard lock(mu_);
   try {
     if (FindDoc(*db_, id)) db_->delete_document(static_cast<Xapian::docid>(id));
-    doc_vectors_.erase(static_cast<Xapian::docid>(id));
+    related_.doc_vectors.erase(static_cast<Xapian::docid>(id));
   } catch (const Xapian::Error& e) {
     return FromXapian(e, path_);
   }
@@ -540,65 +541,74 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
   return out;
 }
 
-SearchIndex::TermInfo& SearchIndex::Term(const std::string& term) {
+SearchIndex::TermInfo& SearchIndex::RelatedState::Term(const std::string& term) {
   std::uint64_t h = std::hash<std::string>{}(term) | 1;  // never 0
-  if (term_slots_.empty() || 2 * (terms_used_ + 1) > term_slots_.size()) {
-    std::vector<TermSlot> old = std::move(term_slots_);
-    term_slots_.assign(std::max<std::size_t>(1 << 16, old.size() * 2), TermSlot{});
-    const std::size_t mask = term_slots_.size() - 1;
+  if (term_slots.empty() || 2 * (terms_used + 1) > term_slots.size()) {
+    std::vector<TermSlot> old = std::move(term_slots);
+    term_slots.assign(std::max<std::size_t>(1 << 16, old.size() * 2), TermSlot{});
+    const std::size_t mask = term_slots.size() - 1;
     for (TermSlot& slot : old) {
       if (slot.hash == 0) continue;
       std::size_t i = slot.hash & mask;
-      while (term_slots_[i].hash != 0) i = (i + 1) & mask;
-      term_slots_[i] = std::move(slot);
+      while (term_slots[i].hash != 0) i = (i + 1) & mask;
+      term_slots[i] = std::move(slot);
     }
   }
-  const std::size_t mask = term_slots_.size() - 1;
+  const std::size_t mask = term_slots.size() - 1;
   std::size_t i = h & mask;
-  while (term_slots_[i].hash != 0) {
-    if (term_slots_[i].hash == h && term_slots_[i].term == term) return term_slots_[i].info;
+  while (term_slots[i].hash != 0) {
+    if (term_slots[i].hash == h && term_slots[i].term == term) return term_slots[i].info;
     i = (i + 1) & mask;
   }
-  TermSlot& slot = term_slots_[i];
+  TermSlot& slot = term_slots[i];
   slot.hash = h;
   slot.term = term;
-  slot.info.gid = static_cast<std::uint32_t>(terms_used_);
-  slot.info.df = static_cast<double>(db_->get_termfreq(term));
-  auto row = lsa_rows_.find(term);
-  if (row != lsa_rows_.end()) slot.info.lsa_row = row->second;
-  ++terms_used_;
+  slot.info.gid = static_cast<std::uint32_t>(terms_used);
+  slot.info.df = static_cast<double>(db->get_termfreq(term));
+  if (lsa) {
+    auto row = lsa->rows.find(term);
+    if (row != lsa->rows.end()) slot.info.lsa_row = row->second;
+  }
+  ++terms_used;
   return slot.info;
 }
 
-void SearchIndex::ClearTerms() {
-  term_slots_.clear();
-  term_slots_.shrink_to_fit();
-  terms_used_ = 0;
+void SearchIndex::RelatedState::ClearTerms() {
+  term_slots.clear();
+  term_slots.shrink_to_fit();
+  terms_used = 0;
   // Vectors name terms by gid, and LSA rows change with the model.
-  doc_vectors_.clear();
-  local_of_gid_.clear();
-  numbered_.clear();
+  doc_vectors.clear();
+  local_of_gid.clear();
+  numbered.clear();
 }
 
-const SearchIndex::DocVector& SearchIndex::VectorOf(std::uint32_t did, double n_docs,
-                                                    double min_df, bool lsa) {
-  if (n_docs != vectors_n_docs_ || min_df != vectors_min_df_ || lsa != vectors_lsa_ ||
-      doc_vectors_.size() >= kMaxDocVectors) {
-    doc_vectors_.clear();
-    vectors_n_docs_ = n_docs;
-    vectors_min_df_ = min_df;
-    vectors_lsa_ = lsa;
+void SearchIndex::RelatedState::Use(std::shared_ptr<const LsaModel> model) {
+  if (model == lsa) return;
+  lsa = std::move(model);
+  ClearTerms();  // term rows and vectors refer to the old model
+}
+
+const SearchIndex::DocVector& SearchIndex::RelatedState::VectorOf(std::uint32_t did, double n_docs,
+                                                                  double min_df, bool with_lsa) {
+  with_lsa = with_lsa && lsa != nullptr;
+  if (n_docs != vectors_n_docs || min_df != vectors_min_df || with_lsa != vectors_lsa ||
+      doc_vectors.size() >= kMaxDocVectors) {
+    doc_vectors.clear();
+    vectors_n_docs = n_docs;
+    vectors_min_df = min_df;
+    vectors_lsa = with_lsa;
   }
-  auto [it, fresh] = doc_vectors_.try_emplace(did);
+  auto [it, fresh] = doc_vectors.try_emplace(did);
   DocVector& v = it->second;
   if (!fresh) return v;
-  const std::size_t k_lsa = static_cast<std::size_t>(lsa_dims_);
+  const std::size_t k_lsa = with_lsa ? static_cast<std::size_t>(lsa->dims) : 0;
   double norm = 0;
   // Stemmed terms ("Z...") sort together, after the field prefixes.
   try {
-    auto t = db_->termlist_begin(did);
+    auto t = db->termlist_begin(did);
     t.skip_to("Z");
-    for (; t != db_->termlist_end(did); ++t) {
+    for (; t != db->termlist_end(did); ++t) {
       const std::string& term = *t;
       if (term.empty() || term[0] != 'Z') break;
       if (!IsContentTerm(term)) continue;
@@ -609,14 +619,14 @@ const SearchIndex::DocVector& SearchIndex::VectorOf(std::uint32_t did, double n_
       if (w <= 0) continue;
       v.w.emplace_back(info.gid, w);
       norm += w * w;
-      if (lsa && info.lsa_row >= 0) {
-        const float* m = &lsa_matrix_[static_cast<std::size_t>(info.lsa_row) * k_lsa];
+      if (with_lsa && info.lsa_row >= 0) {
+        const float* m = &lsa->matrix[static_cast<std::size_t>(info.lsa_row) * k_lsa];
         if (v.lsa.empty()) v.lsa.assign(k_lsa, 0.0);
         for (std::size_t i = 0; i < k_lsa; ++i) v.lsa[i] += w * m[i];
       }
     }
   } catch (...) {
-    doc_vectors_.erase(did);  // never keep half a vector
+    doc_vectors.erase(did);  // never keep half a vector
     throw;
   }
   double lnorm = 0;
@@ -647,13 +657,11 @@ Eigen::MatrixXd OrthonormalBasis(const Eigen::MatrixXd& y) {
 // The fit reads at most `sample` documents, an even spread by document id,
 // so its cost is bounded however large the site grows (document
 // frequencies are still the whole index's).
-void SearchIndex::FitLsa(int dims, int min_df, int sample) {
-  lsa_rows_.clear();
-  lsa_matrix_.clear();
-  ClearTerms();  // relinked to the new rows on their next use
-  lsa_dims_ = dims;
-  lsa_count_ = static_cast<double>(db_->get_doccount());
-  const double n_docs = lsa_count_;
+std::shared_ptr<const SearchIndex::LsaModel> SearchIndex::FitLsa(int dims, int min_df, int sample) {
+  auto model = std::make_shared<LsaModel>();
+  model->dims = dims;
+  model->count = static_cast<double>(db_->get_doccount());
+  const double n_docs = model->count;
   // Per term: its column (-1: left out) and its idf, looked up once.
   struct Column {
     int id = -1;
@@ -704,7 +712,7 @@ void SearchIndex::FitLsa(int dims, int min_df, int sample) {
   const std::size_t n = rows.size(), v = names.size();
   const std::size_t k = static_cast<std::size_t>(dims);
   const std::size_t l = std::min(k + 10, std::min(n, v));
-  if (l < k || k == 0) return;
+  if (l < k || k == 0) return model;
   // A: documents x terms, sparse; the products and factorisations are Eigen's.
   std::vector<Eigen::Triplet<double>> cells;
   for (std::size_t d = 0; d < n; ++d) {
@@ -729,29 +737,116 @@ void SearchIndex::FitLsa(int dims, int min_df, int sample) {
   // B B^T = (B^T)^T B^T is l x l; its eigenvectors give B's right singular
   // vectors as B^T e / sigma. Eigen returns eigenvalues in ascending order.
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(bt.transpose() * bt);
-  lsa_matrix_.assign(v * k, 0.0f);
-  lsa_rows_.reserve(v);
+  model->matrix.assign(v * k, 0.0f);
+  model->rows.reserve(v);
   for (std::size_t i = 0; i < k; ++i) {
     Eigen::Index e = static_cast<Eigen::Index>(l - 1 - i);
     double sigma = std::sqrt(std::max(eig.eigenvalues()(e), 1e-30));
     Eigen::VectorXd column = bt * eig.eigenvectors().col(e) / sigma;
     for (std::size_t t = 0; t < v; ++t) {
-      lsa_matrix_[t * k + i] = static_cast<float>(column(static_cast<Eigen::Index>(t)));
+      model->matrix[t * k + i] = static_cast<float>(column(static_cast<Eigen::Index>(t)));
     }
   }
-  for (std::size_t t = 0; t < v; ++t) lsa_rows_.emplace(names[t], static_cast<int>(t));
+  for (std::size_t t = 0; t < v; ++t) model->rows.emplace(names[t], static_cast<int>(t));
+  return model;
+}
+
+std::shared_ptr<const SearchIndex::LsaModel> SearchIndex::LsaFor(const RelatedOptions& options) {
+  if (options.lsa_weight <= 0 || options.lsa_dims <= 0) return nullptr;
+  const double n_docs = static_cast<double>(db_->get_doccount());
+  if (!lsa_ || lsa_->dims != options.lsa_dims ||
+      std::fabs(n_docs - lsa_->count) > options.lsa_refit * lsa_->count) {
+    lsa_ = FitLsa(options.lsa_dims, options.min_df, options.lsa_sample);
+  }
+  return lsa_;
 }
 
 Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
                                                       const RelatedOptions& options) {
   std::lock_guard lock(mu_);
-  std::vector<RelatedItem> out;
   try {
-    auto did = FindDoc(*db_, id);
+    related_.db = db_.get();
+    related_.Use(LsaFor(options));
+    return RelatedIn(related_, id, options);
+  } catch (const Xapian::Error& e) {
+    return Fail(FromXapian(e, path_));
+  }
+}
+
+Result<std::vector<std::vector<RelatedItem>>> SearchIndex::RelatedMany(
+    const std::vector<std::int64_t>& ids, const RelatedOptions& options, int threads) {
+  std::vector<std::vector<RelatedItem>> out(ids.size());
+  const std::size_t n = static_cast<std::size_t>(std::max(1, threads));
+  if (n == 1 || !spelling_ /* in memory: no folder to open again */ || ids.size() < 4 * n) {
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      auto r = Related(ids[i], options);
+      if (!r) return Fail(r.error());
+      out[i] = std::move(*r);
+    }
+    return out;
+  }
+  std::shared_ptr<const LsaModel> model;
+  {
+    std::lock_guard lock(mu_);
+    try {
+      model = LsaFor(options);
+    } catch (const Xapian::Error& e) {
+      return Fail(FromXapian(e, path_));
+    }
+  }
+  // Each thread takes every n-th story on its own handle and state; a
+  // commit by another thread meanwhile makes a handle reopen and try the
+  // story again.
+  std::vector<Status> failed(n);
+  auto work = [&](std::size_t t) {
+    try {
+      Xapian::Database db(path_);
+      RelatedState state;
+      state.db = &db;
+      state.Use(model);
+      for (std::size_t i = t; i < ids.size(); i += n) {
+        for (int attempt = 0;; ++attempt) {
+          try {
+            auto r = RelatedIn(state, ids[i], options);
+            if (!r) {
+              failed[t] = r.error();
+              return;
+            }
+            out[i] = std::move(*r);
+            break;
+          } catch (const Xapian::DatabaseModifiedError&) {
+            if (attempt >= 3) throw;
+            db.reopen();
+            state.ClearTerms();
+          }
+        }
+      }
+    } catch (const Xapian::Error& e) {
+      failed[t] = FromXapian(e, path_);
+    } catch (const std::exception& e) {
+      failed[t] = Status::Internal(std::string("related news: ") + e.what());
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < n; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+  for (const Status& s : failed) {
+    if (!s.ok()) return Fail(s);
+  }
+  return out;
+}
+
+Result<std::vector<RelatedItem>> SearchIndex::RelatedIn(RelatedState& st, std::int64_t id,
+                                                        const RelatedOptions& options) const {
+  std::vector<RelatedItem> out;
+  Xapian::Database& db = *st.db;
+  try {
+    auto did = FindDoc(db, id);
     if (!did) return out;
-    Xapian::Document own_doc = db_->get_document(*did, Xapian::DOC_ASSUME_VALID);
+    Xapian::Document own_doc = db.get_document(*did, Xapian::DOC_ASSUME_VALID);
     ContentTerms decider;
-    Xapian::Enquire enquire(*db_);
+    Xapian::Enquire enquire(db);
     Xapian::RSet rset;
     rset.add_document(*did);
     // Weighted "more like this" query from the relevance set's best terms.
@@ -799,17 +894,14 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
 
     // TF-IDF vectors (sublinear tf, L2-normalised) of the story and the
     // candidates, over terms numbered locally.
-    const double n_docs = static_cast<double>(db_->get_doccount());
+    const double n_docs = static_cast<double>(db.get_doccount());
     int n_terms = 0;
-    if (std::fabs(n_docs - terms_count_) > 0.01 * terms_count_ || terms_used_ > 4000000) {
-      ClearTerms();  // document frequencies have drifted
-      terms_count_ = n_docs;
+    if (std::fabs(n_docs - st.terms_count) > 0.01 * st.terms_count || st.terms_used > 4000000) {
+      st.ClearTerms();  // document frequencies have drifted
+      st.terms_count = n_docs;
     }
-    const bool lsa = options.lsa_weight > 0 && options.lsa_dims > 0;
-    if (lsa && (lsa_dims_ != options.lsa_dims ||
-                std::fabs(n_docs - lsa_count_) > options.lsa_refit * lsa_count_)) {
-      FitLsa(options.lsa_dims, options.min_df, options.lsa_sample);
-    }
+    // The caller chose the model (LsaFor); none means no LSA.
+    const bool lsa = options.lsa_weight > 0 && options.lsa_dims > 0 && st.lsa != nullptr;
     struct Vec {
       std::vector<std::pair<int, double>> w;  // sorted by term number
       std::vector<std::uint32_t> all;         // every content term (gids), for Jaccard
@@ -818,20 +910,20 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
     // Terms are numbered in this call in the order they are first met
     // (the story's terms, then each candidate's), so the dense vectors
     // below are as long as the terms these 40-odd stories use.
-    for (std::uint32_t g : numbered_) {
-      if (g < local_of_gid_.size()) local_of_gid_[g] = -1;
+    for (std::uint32_t g : st.numbered) {
+      if (g < st.local_of_gid.size()) st.local_of_gid[g] = -1;
     }
-    numbered_.clear();
+    st.numbered.clear();
     auto vectorize = [&](Xapian::docid d) {
-      const DocVector& dv = VectorOf(d, n_docs, options.min_df, lsa);
-      if (local_of_gid_.size() < terms_used_) local_of_gid_.resize(terms_used_, -1);
+      const DocVector& dv = st.VectorOf(d, n_docs, options.min_df, lsa);
+      if (st.local_of_gid.size() < st.terms_used) st.local_of_gid.resize(st.terms_used, -1);
       Vec v;
       v.w.reserve(dv.w.size());
       for (const auto& [gid, w] : dv.w) {
-        int& local = local_of_gid_[gid];
+        int& local = st.local_of_gid[gid];
         if (local < 0) {
           local = n_terms++;
-          numbered_.push_back(gid);
+          st.numbered.push_back(gid);
         }
         v.w.emplace_back(local, w);
       }
@@ -928,7 +1020,7 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
       double s = (1.0 - options.xapian_weight) * (best > 0 ? score[i] / best : 0) +
                  options.xapian_weight * (best_x > 0 ? c.xapian / best_x : 0);
       if (options.freshness) {
-        Seconds when = PublishedOf(db_->get_document(c.did, Xapian::DOC_ASSUME_VALID));
+        Seconds when = PublishedOf(db.get_document(c.did, Xapian::DOC_ASSUME_VALID));
         double distance = std::fabs(static_cast<double>(when - own_time));
         double scale = static_cast<double>(options.freshness_scale);
         s *= options.freshness_floor +
@@ -955,6 +1047,8 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
       }
       out.push_back({IdOf(c.did), c.score});
     }
+  } catch (const Xapian::DatabaseModifiedError&) {
+    throw;  // a reader's handle is behind a commit: the caller reopens it
   } catch (const Xapian::Error& e) {
     return Fail(FromXapian(e, path_));
   }

@@ -10,7 +10,8 @@
 // query the parser cannot read or one that is too long; Xapian exceptions
 // become IOError/Corruption naming the index path. Thread-safety: every
 // method may be called from any thread (a mutex serializes access to the
-// one Xapian database handle).
+// one Xapian database handle; RelatedMany's threads read on handles of
+// their own).
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,7 @@
 #include "base/status.h"
 
 namespace Xapian {
+class Database;
 class WritableDatabase;
 }
 
@@ -135,6 +137,13 @@ class SearchIndex {
 
   // Stories related to `id` by content, best first (see docs/relatedness.md).
   Result<std::vector<RelatedItem>> Related(std::int64_t id, const RelatedOptions& options);
+  // Related(id) for each of `ids`, in order, on `threads` threads, each
+  // with its own read handle on the index folder: they see the index as of
+  // the last Commit (an index in memory, or a short list, is done on the
+  // calling thread with Related). The same lists as Related gives.
+  Result<std::vector<std::vector<RelatedItem>>> RelatedMany(const std::vector<std::int64_t>& ids,
+                                                            const RelatedOptions& options,
+                                                            int threads);
   // The plain baseline: the story's top terms as an OR query, BM25 order.
   Result<std::vector<RelatedItem>> MoreLikeThis(std::int64_t id, int count);
 
@@ -154,32 +163,14 @@ class SearchIndex {
     int lsa_row = -1;
     std::uint32_t gid = 0;
   };
-  TermInfo& Term(const std::string& term);
-  void ClearTerms();
   // A story's content terms as Related weighs them: sublinear TF-IDF,
   // L2-normalised, in term-list order (`w`, by gid); every content term's
   // gid, sorted (`all`, for Jaccard); and its unit vector in the LSA space.
-  // Kept per document while the document count, min_df, the term table and
-  // the LSA model stay the same, so a story is read once per batch however
-  // many stories list it as a candidate (a refresh of 1,000 stories read
-  // each one some 40 times). Put and Remove drop the document's entry.
   struct DocVector {
     std::vector<std::pair<std::uint32_t, double>> w;
     std::vector<std::uint32_t> all;
     std::vector<double> lsa;
   };
-  const DocVector& VectorOf(std::uint32_t did, double n_docs, double min_df, bool lsa);  // did: a Xapian docid
-  static constexpr std::size_t kMaxDocVectors = 8192;
-  std::unordered_map<std::uint32_t, DocVector> doc_vectors_;
-  double vectors_n_docs_ = -1, vectors_min_df_ = -1;
-  bool vectors_lsa_ = false;
-  // gid -> number in the current Related call (-1: not yet), and the gids
-  // numbered, to reset.
-  std::vector<int> local_of_gid_;
-  std::vector<std::uint32_t> numbered_;
-  // The LSA model: per term, its row of V_k / S_k (see Related).
-  void FitLsa(int dims, int min_df, int sample);
-  std::mutex mu_;
   // An open-addressing table (linear probing, power-of-two size): one cache
   // line per lookup where a node-based map took two or three; Related looks
   // up every term of some 40 stories per call.
@@ -188,13 +179,52 @@ class SearchIndex {
     std::string term;
     TermInfo info;
   };
-  std::vector<TermSlot> term_slots_;
-  std::size_t terms_used_ = 0;
-  double terms_count_ = 0;
-  std::unordered_map<std::string, int> lsa_rows_;
-  std::vector<float> lsa_matrix_;  // row-major, lsa_dims_ columns
-  double lsa_count_ = 0;
-  int lsa_dims_ = 0;
+  // The LSA model: per term, its row of V_k / S_k (see FitLsa). A refit
+  // makes a new one; a reader keeps the one it started with.
+  struct LsaModel {
+    std::unordered_map<std::string, int> rows;
+    std::vector<float> matrix;  // row-major, `dims` columns
+    int dims = 0;
+    double count = 0;  // documents in the index when fitted
+  };
+  // What Related keeps between calls on one Xapian handle: the term table
+  // and the story vectors. Vectors are kept per document while the document
+  // count, min_df, the term table and the LSA model stay the same, so a
+  // story is read once per batch however many stories list it as a
+  // candidate (a refresh of 1,000 stories read each one some 40 times). Put
+  // and Remove drop the document's entry from the index's own state.
+  struct RelatedState {
+    Xapian::Database* db = nullptr;
+    std::shared_ptr<const LsaModel> lsa;  // the model the term table refers to
+    std::vector<TermSlot> term_slots;
+    std::size_t terms_used = 0;
+    double terms_count = 0;
+    std::unordered_map<std::uint32_t, DocVector> doc_vectors;
+    double vectors_n_docs = -1, vectors_min_df = -1;
+    bool vectors_lsa = false;
+    // gid -> number in the current Related call (-1: not yet), and the
+    // gids numbered, to reset.
+    std::vector<int> local_of_gid;
+    std::vector<std::uint32_t> numbered;
+
+    TermInfo& Term(const std::string& term);
+    void ClearTerms();
+    // Starts using `model` (relinking the term table when it changed).
+    void Use(std::shared_ptr<const LsaModel> model);
+    const DocVector& VectorOf(std::uint32_t did, double n_docs, double min_df, bool lsa);  // did: a Xapian docid
+  };
+  static constexpr std::size_t kMaxDocVectors = 8192;
+  // Related on `state`'s handle with its model; touches nothing else.
+  Result<std::vector<RelatedItem>> RelatedIn(RelatedState& state, std::int64_t id,
+                                             const RelatedOptions& options) const;
+  // The LSA model `options` want, fitted on db_ when there is none or the
+  // index has grown or shrunk by lsa_refit since (mu_ held); null when
+  // they want none.
+  std::shared_ptr<const LsaModel> LsaFor(const RelatedOptions& options);
+  std::shared_ptr<const LsaModel> FitLsa(int dims, int min_df, int sample);  // mu_ held
+  std::mutex mu_;
+  std::shared_ptr<const LsaModel> lsa_;
+  RelatedState related_;  // Related's, on db_
   std::unique_ptr<Xapian::WritableDatabase> db_;
 };
 

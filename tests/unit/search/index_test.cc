@@ -394,6 +394,71 @@ TEST(Related, ARewrittenStoryIsWeighedByItsNewWords) {
   EXPECT_EQ(std::count(gone.begin(), gone.end(), 4), 0);
 }
 
+TEST(Related, ManyOnThreadsGivesTheListsRelatedGives) {
+  // RelatedMany reads on handles of its own, one per thread, with state of
+  // its own; every list must equal Related's for the same story, in the
+  // order asked, whatever the number of threads.
+  testing::TempDir dir;
+  auto opened = SearchIndex::Open((dir.path() / "search").string());
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  SearchIndex& idx = **opened;
+  const std::vector<std::string> topics = {
+      "river treaty water flows delta commission salinity farmers",
+      "cup final football stadium tickets replay rovers united",
+      "tram line council fares network harbour construction",
+      "chip plant jobs factory hiring wages investment",
+      "museum exhibition paintings curator reopening gallery"};
+  // Each story: its topic's words and 15 of 60 other words, drawn
+  // deterministically, so stories of a topic are alike but no copies.
+  std::vector<std::string> vocabulary;
+  for (const char* a : {"north", "south", "east", "west", "old", "new"}) {
+    for (const char* b : {"market", "school", "bridge", "station", "park", "road", "office",
+                          "hall", "port", "tower"}) {
+      vocabulary.push_back(std::string(a) + b);
+    }
+  }
+  std::uint32_t seed = 12345;
+  std::vector<std::int64_t> ids;
+  for (int i = 1; i <= 40; ++i) {
+    const std::string& topic = topics[static_cast<std::size_t>(i) % topics.size()];
+    std::string text = topic;
+    for (int w = 0; w < 15; ++w) {
+      seed = seed * 1103515245u + 12345u;
+      text += " " + vocabulary[(seed >> 16) % vocabulary.size()];
+    }
+    ASSERT_TRUE(idx.Put(Doc(i, "Report " + std::to_string(i) + " " + topic.substr(0, topic.find(' ')),
+                            text, "news", 1000 + 86400 * i)).ok());
+    ids.push_back(i);
+  }
+  ASSERT_TRUE(idx.Commit(1, 0).ok());
+  ids.push_back(999);  // not in the index: an empty list in its place
+  std::reverse(ids.begin(), ids.end());
+  RelatedOptions o;
+  std::vector<std::vector<RelatedItem>> one;
+  for (std::int64_t id : ids) {
+    auto r = idx.Related(id, o);
+    ASSERT_TRUE(r.has_value()) << r.error().ToString();
+    one.push_back(*r);
+  }
+  ASSERT_TRUE(one.front().empty());
+  std::size_t listed = 0;
+  for (const auto& list : one) listed += list.size();
+  ASSERT_GT(listed, 100u);  // the lists say something
+  for (int threads : {1, 2, 3}) {
+    SCOPED_TRACE(threads);
+    auto many = idx.RelatedMany(ids, o, threads);
+    ASSERT_TRUE(many.has_value()) << many.error().ToString();
+    ASSERT_EQ(many->size(), ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      ASSERT_EQ((*many)[i].size(), one[i].size()) << ids[i];
+      for (std::size_t k = 0; k < one[i].size(); ++k) {
+        EXPECT_EQ((*many)[i][k].id, one[i][k].id) << ids[i];
+        EXPECT_DOUBLE_EQ((*many)[i][k].score, one[i][k].score) << ids[i];
+      }
+    }
+  }
+}
+
 TEST(Related, FreshnessBreaksTiesTowardsCloserStories) {
   auto index = SearchIndex::InMemory();
   ASSERT_TRUE(index.has_value());
