@@ -54,9 +54,11 @@ class IndexSync {
   static constexpr int kNeighbourRefresh = 6;
 
  private:
-  // Puts the story in the index when readers may see it, else removes it.
-  // Returns true when it is now in the index.
-  Result<bool> Apply(std::int64_t article_id, Seconds now);
+  // Puts each story in the index when readers may see it, else removes it.
+  // Returns, per id, whether it is now in the index.
+  Result<std::vector<bool>> ApplyAll(const std::vector<std::int64_t>& ids, Seconds now);
+  // Puts these (visible) stories in the index, in order.
+  Status PutAll(const std::vector<const Article*>& stories);
   // Computes and stores the Related News lists of `stories`.
   Status RefreshRelated(const std::vector<std::int64_t>& stories);
   IndexDocument IndexDocumentFor(const Article& a) const;
