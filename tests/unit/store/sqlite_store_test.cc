@@ -317,6 +317,48 @@ TEST_F(StoreTest, TagOverlapRanksBySharedTagsThenNewest) {
   EXPECT_EQ(excl.size(), 2u);
 }
 
+TEST_F(StoreTest, TagOverlapWalksCommonTagsOnlyWhenTheyCanStillWin) {
+  // Stories are gathered from the rarest tag on; a more common tag is
+  // walked only while a story on it could still make the list.
+  Article base = Make("base", 1000);
+  base.tags = {"Rare", "Common"};
+  base = Save(base);
+  auto tagged = [&](const std::string& slug, Seconds at, std::vector<std::string> tags,
+                    PublishState state = PublishState::kPublished) {
+    Article a = Make(slug, at, state);
+    a.tags = std::move(tags);
+    Save(a);
+  };
+  tagged("both", 1050, {"Rare", "Common"});
+  tagged("r1", 1100, {"Rare"});
+  tagged("r2", 1200, {"Rare"});
+  tagged("hidden", 1500, {"Rare"}, PublishState::kDraft);  // never counts
+  for (int i = 1; i <= 6; ++i) tagged("c" + std::to_string(i), 1300 + 100 * i, {"Common"});
+  auto slugs = [&](std::int64_t id, int limit) {
+    std::vector<std::string> out;
+    auto list = store_->ListByTagOverlap(id, clock_.Now(), {}, limit);
+    EXPECT_TRUE(list.has_value());
+    if (list) {
+      for (const Article& a : *list) out.push_back(a.slug);
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(slugs(base.id, 2), (V{"both", "r2"}));
+  EXPECT_EQ(slugs(base.id, 3), (V{"both", "r2", "r1"}));
+  EXPECT_EQ(slugs(base.id, 4), (V{"both", "r2", "r1", "c6"}));
+  EXPECT_EQ(slugs(base.id, 20), (V{"both", "r2", "r1", "c6", "c5", "c4", "c3", "c2", "c1"}));
+
+  // Two tags of the same weight: the first one's stories tie with the
+  // second's, so the second is walked too and the newer stories win.
+  Article even = Make("even", 1000);
+  even.tags = {"X", "Y"};
+  even = Save(even);
+  for (int i = 1; i <= 3; ++i) tagged("x" + std::to_string(i), 1100 + i, {"X"});
+  for (int i = 1; i <= 3; ++i) tagged("y" + std::to_string(i), 1200 + i, {"Y"});
+  EXPECT_EQ(slugs(even.id, 3), (V{"y3", "y2", "y1"}));
+}
+
 TEST_F(StoreTest, EveryWriteAppendsToTheChangeLog) {
   EXPECT_EQ(*store_->LastChangeSeq(), 0);
   Article a = Make("logged", 1000);
