@@ -319,14 +319,15 @@ class SqliteStore final : public Store {
     auto tags_st = db.Prepare(
         "SELECT mine.tag_id, (SELECT count(*) FROM article_tags n WHERE n.tag_id = mine.tag_id) "
         "FROM article_tags mine WHERE mine.article_id = ?1");
-    auto list_st = db.Prepare("SELECT article_id FROM article_tags WHERE tag_id = ?1");
+    // The visible stories on a tag, with their publish times, in one pass.
+    auto list_st = db.Prepare("SELECT a.id, a.published_at FROM article_tags t "
+                              "CROSS JOIN articles a ON a.id = t.article_id "
+                              "WHERE t.tag_id = ?1 AND " DL_VISIBLE("?2"));
     auto has_st = db.Prepare("SELECT 1 FROM article_tags WHERE article_id = ?1 AND tag_id = ?2");
-    auto visible_st =
-        db.Prepare("SELECT a.published_at FROM articles a WHERE a.id = ?1 AND " DL_VISIBLE("?2"));
     auto rows_st = db.Prepare("SELECT " DL_ARTICLE_COLUMNS
                               "FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
                               "WHERE a.id IN (SELECT value FROM json_each(?1))");
-    for (auto* st : {&tags_st, &list_st, &has_st, &visible_st, &rows_st}) {
+    for (auto* st : {&tags_st, &list_st, &has_st, &rows_st}) {
       if (!*st) return Fail(st->error());
     }
     const bool own = !db.InTransaction();  // one read transaction for the lot
@@ -359,19 +360,13 @@ class SqliteStore final : public Store {
       };
       const std::size_t want = static_cast<std::size_t>(limit);
       for (std::size_t t = 0; t < tags.size(); ++t) {
-        std::vector<std::int64_t> listed;
-        list_st->Bind(1, tags[t].tag_id);
-        while (list_st->Step()) listed.push_back(list_st->Int(0));
+        std::vector<std::pair<std::int64_t, std::int64_t>> listed;  // id, published
+        list_st->Bind(1, tags[t].tag_id).Bind(2, now);
+        while (list_st->Step()) listed.emplace_back(list_st->Int(0), list_st->Int(1));
         if (!list_st->status().ok()) return Fail(list_st->status());
         list_st->Reset();
-        for (std::int64_t id : listed) {
+        for (const auto& [id, published] : listed) {
           if (!seen.insert(id).second) continue;
-          visible_st->Bind(1, id).Bind(2, now);
-          const bool visible = visible_st->Step();
-          const std::int64_t published = visible ? visible_st->Int(0) : 0;
-          if (!visible_st->status().ok()) return Fail(visible_st->status());
-          visible_st->Reset();
-          if (!visible) continue;
           // Not on a rarer tag (it would have been seen), on this one: the
           // rest of its score comes from the tags not walked yet.
           Candidate c{id, tags[t].weight, published};
