@@ -1,6 +1,6 @@
 #include "http/server.h"
 
-#include <spdlog/sinks/base_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -33,32 +33,11 @@ using tcp = net::ip::tcp;
 namespace {
 
 constexpr auto kAcceptBackoff = std::chrono::milliseconds(100);
-constexpr auto kAccessLogFlush = std::chrono::seconds(1);
-
-// Lines handed to stdio without a flush after each (spdlog's stdout sinks
-// flush every line: a write call per request).
-class BlockSink : public spdlog::sinks::base_sink<std::mutex> {
- public:
-  explicit BlockSink(std::FILE* file) : file_(file) {}
-
- protected:
-  void sink_it_(const spdlog::details::log_msg& msg) override {
-    spdlog::memory_buf_t line;
-    formatter_->format(msg, line);
-    std::fwrite(line.data(), 1, line.size(), file_);
-  }
-  void flush_() override { std::fflush(file_); }
-
- private:
-  std::FILE* file_;
-};
 
 std::shared_ptr<spdlog::logger> AccessLogger() {
   if (auto existing = spdlog::get("access")) return existing;
-  auto logger = std::make_shared<spdlog::logger>("access", BufferedLogSink(stdout));
   try {
-    spdlog::initialize_logger(logger);  // the registry's pattern and level, then registered
-    return logger;
+    return spdlog::stdout_logger_mt("access");
   } catch (const spdlog::spdlog_ex&) {  // registered meanwhile by another thread
     return spdlog::get("access");
   }
@@ -86,8 +65,7 @@ class Server::Impl {
         main_(contexts_.front()->get_executor()),
         acceptor_(main_),
         drain_timer_(main_),
-        backoff_timer_(main_),
-        flush_timer_(main_) {
+        backoff_timer_(main_) {
     env_.options = std::move(options);
     env_.handler = std::move(handler);
     env_.fast = std::move(fast);
@@ -117,7 +95,6 @@ class Server::Impl {
 
  private:
   void DoAccept();
-  void FlushAccessLog();
   void OnAccept(error_code ec, tcp::socket socket);
   void DoShutdown();
   void OnSessionClosed(Session* session);
@@ -147,7 +124,6 @@ class Server::Impl {
   tcp::acceptor acceptor_;
   net::steady_timer drain_timer_;
   net::steady_timer backoff_timer_;
-  net::steady_timer flush_timer_;
 };
 
 Result<unsigned short> Server::Impl::Listen() {
@@ -193,9 +169,7 @@ void Server::Impl::Run() {
   // DoShutdown lets go, and each then ends with its last connection.
   for (auto& context : contexts_) guards_.push_back(net::make_work_guard(*context));
   net::post(main_, [this] {
-    if (env_.stopping.load()) return;
-    DoAccept();
-    FlushAccessLog();
+    if (!env_.stopping.load()) DoAccept();
   });
   auto run = [](net::io_context& context) {
     for (;;) {
@@ -213,7 +187,6 @@ void Server::Impl::Run() {
   }
   run(*contexts_.front());
   for (auto& t : extra) t.join();
-  if (env_.access_log) env_.access_log->flush();
 }
 
 void Server::Impl::Stop() {
@@ -226,17 +199,6 @@ void Server::Impl::DoAccept() {
   next_context_ = (next_context_ + 1) % contexts_.size();
   acceptor_.async_accept(context, [this](error_code ec, tcp::socket socket) {
     OnAccept(ec, std::move(socket));
-  });
-}
-
-// Writes out the access log's buffered lines every kAccessLogFlush, until
-// shutdown (Run flushes the rest when it returns).
-void Server::Impl::FlushAccessLog() {
-  flush_timer_.expires_after(kAccessLogFlush);
-  flush_timer_.async_wait([this](error_code ec) {
-    if (ec || env_.stopping.load()) return;
-    if (env_.access_log) env_.access_log->flush();
-    FlushAccessLog();
   });
 }
 
@@ -267,7 +229,6 @@ void Server::Impl::DoShutdown() {
   error_code ignored;
   acceptor_.close(ignored);
   backoff_timer_.cancel();
-  flush_timer_.cancel();
   for (auto& guard : guards_) guard.reset();
   std::vector<std::shared_ptr<Session>> live;
   {
@@ -305,10 +266,6 @@ void Server::Impl::OnSessionClosed(Session* session) {
 }
 
 // ---------------------------------------------------------------------------
-
-std::shared_ptr<spdlog::sinks::sink> BufferedLogSink(std::FILE* file) {
-  return std::make_shared<BlockSink>(file);
-}
 
 Server::Server(ServerOptions options, Handler handler, FastHandler fast)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(fast))) {}

@@ -1,7 +1,7 @@
 // Server: the HTTP/1.1 listener that feeds requests to one Handler.
 //
-// Built on Boost.Beast/Asio: `threads` I/O threads, each running its own
-// io_context, connections handed to them in turn; one session per connection handling its requests one at a time (keep-alive
+// Built on Boost.Beast/Asio: one io_context shared by `threads` I/O threads,
+// one session per connection handling its requests one at a time (keep-alive
 // and pipelining for HTTP/1.1, opt-in keep-alive for HTTP/1.0). With
 // worker_threads = 0 the handler runs on an I/O thread, so it must be
 // thread-safe and should not block long. With worker_threads > 0 the
@@ -22,10 +22,8 @@
 // Logging: one line per response on the spdlog logger "access"
 // ("GET /2025/05/06/x/ 200 5123 142us": method, raw path, status, body bytes
 // sent, microseconds from first byte to last byte written). If no logger of
-// that name is registered when the Server is constructed, one is created on
-// stdout with BufferedLogSink: lines go out in blocks (by line on a
-// terminal, as stdio buffers), at least every second and when Run returns,
-// instead of a write call per request. Errors (handler exceptions, accept failures) go to the default
+// that name is registered when the Server is constructed, a stdout logger is
+// created. Errors (handler exceptions, accept failures) go to the default
 // spdlog logger.
 //
 // Lifecycle: construct, Listen() once, Run() once (it blocks), Stop() from
@@ -38,22 +36,13 @@
 
 #include <chrono>
 #include <cstddef>
-#include <cstdio>
 #include <memory>
 #include <string>
 
 #include "base/status.h"
 #include "http/message.h"
 
-namespace spdlog::sinks {
-class sink;
-}
-
 namespace dateline::http {
-
-// A log sink that leaves `file`'s buffering to stdio (no flush after each
-// line; spdlog's flush() writes the buffer out). Thread-safe.
-std::shared_ptr<spdlog::sinks::sink> BufferedLogSink(std::FILE* file);
 
 struct ServerOptions {
   std::string host = "127.0.0.1";  // an IP address or a resolvable name

@@ -2,9 +2,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
-#include <cstdio>
 #include <chrono>
 #include <csignal>
 #include <future>
@@ -47,47 +45,6 @@ TEST_F(ServerLifecycleTest, StopLetsASlowRequestInFlightFinish) {
   // No longer accepting.
   TestClient late(port_);
   EXPECT_FALSE(late.connected() && late.RoundTrip(Get("/")).has_value());
-}
-
-TEST_F(ServerLifecycleTest, TheBufferedAccessLogIsWrittenWithinASecondAndWhollyAtStop) {
-  // The access logger a server makes for itself (BufferedLogSink) writes
-  // lines in blocks: they reach the file by the periodic flush while the
-  // server runs, and every one of them by the time Run returns.
-  std::FILE* file = std::tmpfile();
-  ASSERT_NE(file, nullptr);
-  spdlog::drop("access");
-  auto logger = std::make_shared<spdlog::logger>("access", BufferedLogSink(file));
-  logger->set_pattern("%v");
-  spdlog::register_logger(logger);
-  auto written = [&] {
-    std::string out;
-    char chunk[4096];
-    off_t at = 0;
-    ssize_t n;
-    while ((n = ::pread(fileno(file), chunk, sizeof chunk, at)) > 0) {
-      out.append(chunk, static_cast<std::size_t>(n));
-      at += n;
-    }
-    return out;
-  };
-  auto lines = [](const std::string& text) {
-    return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
-  };
-  StartServer(EchoHandler);
-  TestClient c = Connect();
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(c.RoundTrip(Get("/first/" + std::to_string(i))));
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (lines(written()) < 3 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(Ms(50));
-  }
-  EXPECT_EQ(lines(written()), 3) << written();
-  for (int i = 0; i < 2; ++i) ASSERT_TRUE(c.RoundTrip(Get("/then/" + std::to_string(i))));
-  StopServer();
-  const std::string all = written();
-  EXPECT_EQ(lines(all), 5) << all;
-  EXPECT_NE(all.find("GET /then/1 200"), std::string::npos) << all;
-  spdlog::drop("access");
-  std::fclose(file);
 }
 
 TEST_F(ServerLifecycleTest, StopIsIdempotentAndRunReturnsPromptly) {
