@@ -1,7 +1,7 @@
 // Server: the HTTP/1.1 listener that feeds requests to one Handler.
 //
-// Built on Boost.Beast/Asio: one io_context shared by `threads` I/O threads,
-// one session per connection handling its requests one at a time (keep-alive
+// Built on Boost.Beast/Asio: `threads` I/O threads, each running its own
+// io_context, connections handed to them in turn; one session per connection handling its requests one at a time (keep-alive
 // and pipelining for HTTP/1.1, opt-in keep-alive for HTTP/1.0). With
 // worker_threads = 0 the handler runs on an I/O thread, so it must be
 // thread-safe and should not block long. With worker_threads > 0 the
