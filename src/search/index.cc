@@ -14,8 +14,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
-#include <thread>
 
+#include "base/parallel.h"
 #include "search/schema.h"
 
 namespace dateline {
@@ -827,10 +827,7 @@ Result<std::vector<std::vector<RelatedItem>>> SearchIndex::RelatedMany(
       failed[t] = Status::Internal(std::string("related news: ") + e.what());
     }
   };
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < n; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
+  ParallelFor(n, static_cast<int>(n), work);
   for (const Status& s : failed) {
     if (!s.ok()) return Fail(s);
   }

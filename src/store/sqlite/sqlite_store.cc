@@ -221,24 +221,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Article>> GetArticles(const std::vector<std::int64_t>& ids) override {
-    if (ids.empty()) return std::vector<Article>{};
     ReadHandle r = Reader();
-    auto st = r.db().Prepare("SELECT " DL_ARTICLE_COLUMNS
-                             "FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
-                             "WHERE a.id IN (SELECT value FROM json_each(?1))");
-    if (!st) return Fail(st.error());
-    st->Bind(1, IdsJson(ids));
-    auto found = Articles(r.db(), *st);
-    if (!found) return found;
-    std::unordered_map<std::int64_t, Article*> by_id;
-    for (Article& a : *found) by_id.emplace(a.id, &a);
-    std::vector<Article> out;
-    out.reserve(found->size());
-    for (std::int64_t id : ids) {
-      auto it = by_id.find(id);
-      if (it != by_id.end()) out.push_back(*it->second);  // a repeated id comes twice
-    }
-    return out;
+    return ArticlesByIds(r.db(), ids);
   }
 
   Result<Article> GetArticleBySlug(std::string_view slug) override {
@@ -324,10 +308,7 @@ class SqliteStore final : public Store {
                               "CROSS JOIN articles a ON a.id = t.article_id "
                               "WHERE t.tag_id = ?1 AND " DL_VISIBLE("?2"));
     auto has_st = db.Prepare("SELECT 1 FROM article_tags WHERE article_id = ?1 AND tag_id = ?2");
-    auto rows_st = db.Prepare("SELECT " DL_ARTICLE_COLUMNS
-                              "FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
-                              "WHERE a.id IN (SELECT value FROM json_each(?1))");
-    for (auto* st : {&tags_st, &list_st, &has_st, &rows_st}) {
+    for (auto* st : {&tags_st, &list_st, &has_st}) {
       if (!*st) return Fail(st->error());
     }
     const bool own = !db.InTransaction();  // one read transaction for the lot
@@ -388,22 +369,10 @@ class SqliteStore final : public Store {
       if (found.size() > want) found.resize(want);
       std::vector<std::int64_t> ids;
       for (const Candidate& c : found) ids.push_back(c.id);
-      if (ids.empty()) return std::vector<Article>{};
-      rows_st->Bind(1, IdsJson(ids));
-      auto rows = Articles(db, *rows_st);
-      if (!rows) return rows;
-      std::unordered_map<std::int64_t, Article*> by_id;
-      for (Article& a : *rows) by_id.emplace(a.id, &a);
-      std::vector<Article> out;
-      for (std::int64_t id : ids) {
-        auto it = by_id.find(id);
-        if (it != by_id.end()) out.push_back(std::move(*it->second));
-      }
-      return out;
+      return ArticlesByIds(db, ids);
     };
     Result<std::vector<Article>> out = run();
     if (own) {
-      rows_st->Reset();
       if (Status c = db.Exec("COMMIT"); !c.ok()) {
         (void)db.Exec("ROLLBACK");
         if (out) return Fail(c);
@@ -1088,6 +1057,28 @@ class SqliteStore final : public Store {
         (void)db.Exec("ROLLBACK");
         if (out) return Fail(c);
       }
+    }
+    return out;
+  }
+
+  // The articles with these ids, in the order given (ids with no article
+  // skipped, a repeated id twice), read in one query and one read transaction.
+  static Result<std::vector<Article>> ArticlesByIds(Db& db, const std::vector<std::int64_t>& ids) {
+    if (ids.empty()) return std::vector<Article>{};
+    auto st = db.Prepare("SELECT " DL_ARTICLE_COLUMNS
+                         "FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
+                         "WHERE a.id IN (SELECT value FROM json_each(?1))");
+    if (!st) return Fail(st.error());
+    st->Bind(1, IdsJson(ids));
+    auto found = Articles(db, *st);
+    if (!found) return found;
+    std::unordered_map<std::int64_t, Article*> by_id;
+    for (Article& a : *found) by_id.emplace(a.id, &a);
+    std::vector<Article> out;
+    out.reserve(found->size());
+    for (std::int64_t id : ids) {
+      auto it = by_id.find(id);
+      if (it != by_id.end()) out.push_back(*it->second);
     }
     return out;
   }
