@@ -79,16 +79,17 @@ Result<std::vector<bool>> IndexSync::ApplyAll(const std::vector<std::int64_t>& i
   return in;
 }
 
-Status IndexSync::RefreshRelated(const std::vector<std::int64_t>& stories) {
+Result<std::vector<std::vector<std::int64_t>>> IndexSync::RefreshRelated(
+    const std::vector<std::int64_t>& stories) {
   // Computed on every core (SearchIndex::RelatedMany), stored in order.
   auto lists = index_.RelatedMany(stories, related_, Cores());
-  if (!lists) return lists.error();
+  if (!lists) return Fail(lists.error());
+  std::vector<std::vector<std::int64_t>> out(stories.size());
   for (std::size_t i = 0; i < stories.size(); ++i) {
-    std::vector<std::int64_t> ids;
-    for (const RelatedItem& r : (*lists)[i]) ids.push_back(r.id);
-    DL_RETURN_IF_ERROR(store_.SetRelated(stories[i], ids));
+    for (const RelatedItem& r : (*lists)[i]) out[i].push_back(r.id);
+    if (Status s = store_.SetRelated(stories[i], out[i]); !s.ok()) return Fail(s);
   }
-  return Status::Ok();
+  return out;
 }
 
 Result<int> IndexSync::CatchUp() {
@@ -158,23 +159,18 @@ Result<int> IndexSync::CatchUp() {
   }
   Status s = index_.Commit(seq, now);
   if (!s.ok()) return Fail(s);
-  Status r = RefreshRelated(indexed);
-  if (!r.ok()) return Fail(r);
-  for (std::int64_t id : indexed) {
+  auto lists = RefreshRelated(indexed);
+  if (!lists) return Fail(lists.error());
+  for (const std::vector<std::int64_t>& mine : *lists) {
     // The stories this one is most related to may now list it too.
-    auto mine = store_.GetRelated(id);
-    if (!mine) return Fail(mine.error());
-    for (std::size_t i = 0; i < mine->size() && i < kNeighbourRefresh; ++i) {
-      refresh.insert((*mine)[i]);
-    }
+    for (std::size_t i = 0; i < mine.size() && i < kNeighbourRefresh; ++i) refresh.insert(mine[i]);
   }
   for (std::int64_t id : indexed) refresh.erase(id);
   std::vector<std::int64_t> neighbours;
   for (std::int64_t id : refresh) {
     if (index_.Contains(id)) neighbours.push_back(id);
   }
-  r = RefreshRelated(neighbours);
-  if (!r.ok()) return Fail(r);
+  if (auto again = RefreshRelated(neighbours); !again) return Fail(again.error());
   for (std::int64_t id : neighbours) stale.insert("a:" + std::to_string(id));
   if (on_stale_ && !stale.empty()) on_stale_({stale.begin(), stale.end()});
   return static_cast<int>(touched.size());
@@ -195,7 +191,8 @@ Status IndexSync::Rebuild() {
   }
   DL_RETURN_IF_ERROR(PutAll(visible));
   DL_RETURN_IF_ERROR(index_.Commit(*seq, now));
-  return RefreshRelated(indexed);
+  auto lists = RefreshRelated(indexed);
+  return lists ? Status::Ok() : lists.error();
 }
 
 void IndexSync::Start(std::chrono::milliseconds period) {

@@ -59,8 +59,9 @@ class IndexSync {
   Result<std::vector<bool>> ApplyAll(const std::vector<std::int64_t>& ids, Seconds now);
   // Puts these (visible) stories in the index, in order.
   Status PutAll(const std::vector<const Article*>& stories);
-  // Computes and stores the Related News lists of `stories`.
-  Status RefreshRelated(const std::vector<std::int64_t>& stories);
+  // Computes and stores the Related News lists of `stories`; returns them.
+  Result<std::vector<std::vector<std::int64_t>>> RefreshRelated(
+      const std::vector<std::int64_t>& stories);
   IndexDocument IndexDocumentFor(const Article& a) const;
 
   Store& store_;

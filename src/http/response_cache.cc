@@ -167,41 +167,48 @@ Coding Choose(const Request& req, const E& e) {
   return kIdentity;
 }
 
-// The body of `e` in `coding`, and the header that names the coding.
+// The body of `e` in `coding`.
 template <typename E>
 const std::string& BodyIn(const E& e, Coding coding) {
   return coding == kBrotli ? e.brotli : coding == kGzip ? e.gzip : e.identity.body;
 }
 
-void NameCoding(Response& r, Coding coding) {
+// The 200 answer of `e` in `coding`, body and all.
+template <typename E>
+Response Full(const E& e, Coding coding) {
+  Response r = Common(e);
   if (coding == kBrotli) r.headers.emplace_back("Content-Encoding", "br");
   if (coding == kGzip) r.headers.emplace_back("Content-Encoding", "gzip");
+  r.body = BodyIn(e, coding);
+  return r;
 }
 
 }  // namespace
 
-Response ResponseCache::Answer(const Request& req, const Entry& e) {
-  // Everything but the body, which is copied once below when it is sent
-  // (the identity body of a story page is about 24 KB).
-  Response r = Common(e);
-  if (NotModified(req, e)) {
+Response ResponseCache::Answer(const Request& req, const std::shared_ptr<const Entry>& e,
+                              bool prepared) {
+  if (NotModified(req, *e)) {
+    Response r = Common(*e);
     r.status = 304;
     return r;
   }
-  Coding coding = Choose(req, e);
-  NameCoding(r, coding);
-  r.body = BodyIn(e, coding);
-  return r;
+  Coding coding = Choose(req, *e);
+  // A prepared answer shares the entry's bytes (kept alive by the aliasing
+  // pointer); a plain one copies the body once (a story page's is ~24 KB).
+  if (const std::optional<PreparedResponse>& p = e->prepared[coding]; prepared && p) {
+    Response r;
+    r.status = 200;
+    r.prepared = std::shared_ptr<const PreparedResponse>(e, &*p);
+    return r;
+  }
+  return Full(*e, coding);
 }
 
 void ResponseCache::Prepare(Entry& e) {
   for (Coding coding : {kIdentity, kGzip, kBrotli}) {
     const std::string& body = BodyIn(e, coding);
     if (coding != kIdentity && body.empty()) continue;
-    Response r = Common(e);
-    NameCoding(r, coding);
-    r.body = body;
-    Result<PreparedResponse> p = wire::Prepare(std::move(r));
+    Result<PreparedResponse> p = wire::Prepare(Full(e, coding));
     if (!p) continue;  // sent the plain way, which reports the problem
     p->body = body;
     e.bytes += p->head.size() + p->tail.size();
@@ -220,19 +227,7 @@ std::optional<Response> ResponseCache::Lookup(const Request& req, const std::str
     if (slot.in_lru) lru_.splice(lru_.begin(), lru_, slot.lru);
     e = slot.entry;
   }
-  // A 200 goes out prepared, sharing the entry's bytes (kept alive by the
-  // aliasing pointer); a 304, or an entry that could not be prepared, the
-  // plain way.
-  if (!NotModified(req, *e)) {
-    Coding coding = Choose(req, *e);
-    if (const std::optional<PreparedResponse>& p = e->prepared[coding]) {
-      Response r;
-      r.status = 200;
-      r.prepared = std::shared_ptr<const PreparedResponse>(e, &*p);
-      return r;
-    }
-  }
-  return Answer(req, *e);
+  return Answer(req, e, /*prepared=*/true);
 }
 
 Response ResponseCache::Serve(const Request& req, const std::string& key, const RenderFn& render) {
@@ -253,7 +248,7 @@ Response ResponseCache::Serve(const Request& req, const std::string& key, const 
         if (slot->in_lru) lru_.splice(lru_.begin(), lru_, slot->lru);
         std::shared_ptr<const Entry> e = slot->entry;
         lock.unlock();
-        return Answer(req, *e);
+        return Answer(req, e, /*prepared=*/false);
       }
       if (!slot->rendering) break;
       // Someone renders this key right now: wait and share the result.
@@ -262,7 +257,7 @@ Response ResponseCache::Serve(const Request& req, const std::string& key, const 
       if (slot->shared) {
         std::shared_ptr<const Entry> e = slot->shared;
         lock.unlock();
-        return Answer(req, *e);
+        return Answer(req, e, /*prepared=*/false);
       }
       // That render was not cacheable: look again (and render if need be).
     }
@@ -321,7 +316,7 @@ Response ResponseCache::Serve(const Request& req, const std::string& key, const 
     }
     slot->done.notify_all();
   }
-  return Answer(req, *e);
+  return Answer(req, e, /*prepared=*/false);
 }
 
 void ResponseCache::EraseIfEmpty(const std::string& key, const std::shared_ptr<Slot>& slot) {

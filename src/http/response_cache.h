@@ -62,7 +62,10 @@ class ResponseCache {
  private:
   struct Entry;
   struct Slot;
-  static Response Answer(const Request& req, const Entry& e);
+  // The answer to `req` from `e`: a 304 when its validators match, else the
+  // 200 in the coding it accepts, prepared (Response::prepared) when asked
+  // and possible.
+  static Response Answer(const Request& req, const std::shared_ptr<const Entry>& e, bool prepared);
   // Fills e.prepared (and counts it in e.bytes).
   static void Prepare(Entry& e);
   void Evict();                                                          // mu_ held

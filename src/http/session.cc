@@ -278,7 +278,6 @@ void Session::Send(Response response, unsigned version, bool head, bool close) {
     SendPrepared(std::move(response.prepared), response.status, head, close);
     return;
   }
-  prepared_.reset();
   wire::Framing framing{version, !close, head, CurrentHttpDate()};
   Result<wire::BeastResponse> built = wire::ToBeast(std::move(response), framing);
   if (!built) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -311,11 +312,7 @@ class SqliteStore final : public Store {
     for (auto* st : {&tags_st, &list_st, &has_st}) {
       if (!*st) return Fail(st->error());
     }
-    const bool own = !db.InTransaction();  // one read transaction for the lot
-    if (own) {
-      if (Status b = db.Exec("BEGIN"); !b.ok()) return Fail(b);
-    }
-    auto run = [&]() -> Result<std::vector<Article>> {
+    return InReadTransaction(db, [&]() -> Result<std::vector<Article>> {
       std::vector<Weighted> tags;
       tags_st->Bind(1, article_id);
       while (tags_st->Step()) {
@@ -370,15 +367,7 @@ class SqliteStore final : public Store {
       std::vector<std::int64_t> ids;
       for (const Candidate& c : found) ids.push_back(c.id);
       return ArticlesByIds(db, ids);
-    };
-    Result<std::vector<Article>> out = run();
-    if (own) {
-      if (Status c = db.Exec("COMMIT"); !c.ok()) {
-        (void)db.Exec("ROLLBACK");
-        if (out) return Fail(c);
-      }
-    }
-    return out;
+    });
   }
 
   Result<Section> EnsureSection(std::string_view slug, std::string_view name) override {
@@ -1030,27 +1019,20 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  static Result<std::vector<Article>> Articles(Db& db, Stmt& st) {
-    // The rows and their links are read in one read transaction, so a save
-    // committed in between (on another connection) cannot pair an old row
-    // with new tags. Inside a transaction already, that one serves.
+  // `read` inside one read transaction, so that a save committed meanwhile
+  // (on another connection) cannot pair an old row with new tags. Inside a
+  // transaction already, that one serves. `read` must end its statements'
+  // reads (Reset) before it returns.
+  static Result<std::vector<Article>> InReadTransaction(
+      Db& db, const std::function<Result<std::vector<Article>>()>& read) {
     const bool own = !db.InTransaction();
     if (own) {
       auto begin = db.Prepare("BEGIN");
       if (!begin) return Fail(begin.error());
       if (Status b = begin->Run(); !b.ok()) return Fail(b);
     }
-    auto read = [&]() -> Result<std::vector<Article>> {
-      std::vector<Article> out;
-      while (st.Step()) out.push_back(*ReadArticle(st));
-      if (!st.status().ok()) return Fail(st.status());
-      Status s = FillLinks(db, out);
-      if (!s.ok()) return Fail(s);
-      return out;
-    };
     Result<std::vector<Article>> out = read();
     if (own) {
-      st.Reset();  // the statement's read ends before the transaction does
       auto commit = db.Prepare("COMMIT");
       Status c = commit ? commit->Run() : commit.error();
       if (!c.ok()) {
@@ -1059,6 +1041,19 @@ class SqliteStore final : public Store {
       }
     }
     return out;
+  }
+
+  // The rows of `st` with their links, in one read transaction.
+  static Result<std::vector<Article>> Articles(Db& db, Stmt& st) {
+    return InReadTransaction(db, [&]() -> Result<std::vector<Article>> {
+      std::vector<Article> out;
+      while (st.Step()) out.push_back(*ReadArticle(st));
+      st.Reset();  // the statement's read ends before the transaction does
+      if (!st.status().ok()) return Fail(st.status());
+      Status s = FillLinks(db, out);
+      if (!s.ok()) return Fail(s);
+      return out;
+    });
   }
 
   // The articles with these ids, in the order given (ids with no article
