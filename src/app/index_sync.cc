@@ -37,18 +37,9 @@ IndexDocument IndexSync::IndexDocumentFor(const Article& a) const {
 }
 
 Status IndexSync::PutAll(const std::vector<const Article*>& stories) {
-  // Making a story's document (its body from Markdown to HTML to text) is
-  // about a third of indexing it: done on every core, a chunk at a time;
-  // the index takes the documents in order on this thread.
-  constexpr std::size_t kChunk = 256;
-  std::vector<IndexDocument> docs;
-  for (std::size_t start = 0; start < stories.size(); start += kChunk) {
-    const std::size_t n = std::min(kChunk, stories.size() - start);
-    docs.assign(n, IndexDocument{});
-    ParallelFor(n, Cores(), [&](std::size_t i) { docs[i] = IndexDocumentFor(*stories[start + i]); });
-    for (const IndexDocument& d : docs) DL_RETURN_IF_ERROR(index_.Put(d));
-  }
-  return Status::Ok();
+  // Making a story's document (its body from Markdown to HTML to text, then
+  // its terms) runs on every core; the index writes them in order.
+  return index_.PutMany(stories.size(), [&](std::size_t i) { return IndexDocumentFor(*stories[i]); }, Cores());
 }
 
 Result<std::vector<bool>> IndexSync::ApplyAll(const std::vector<std::int64_t>& ids, Seconds now) {

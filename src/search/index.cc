@@ -13,7 +13,9 @@
 #include <unordered_map>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <limits>
+#include <thread>
 
 #include "base/parallel.h"
 #include "search/schema.h"
@@ -205,7 +207,7 @@ Seconds PublishedOf(const Xapian::Document& doc) {
 
 struct SearchIndex::Indexer {
   Xapian::TermGenerator tg;
-  Xapian::TermGenerator spelling;  // headline words into the spelling table
+  Xapian::TermGenerator spelling;  // headline words, unstemmed, for the spelling table
   std::unordered_map<std::string, Xapian::Stem> stemmers;  // by BCP 47 primary tag
 
   const Xapian::Stem& StemmerFor(const std::string& language) {
@@ -218,7 +220,47 @@ struct SearchIndex::Indexer {
   }
 };
 
-SearchIndex::SearchIndex(std::string path) : path_(std::move(path)), indexer_(std::make_unique<Indexer>()) {}
+// Indexers not in use; one is made when none is free, so there are as many
+// as threads have used at once. A lease gives its indexer back.
+struct SearchIndex::Indexers {
+  std::mutex mu;
+  std::vector<std::unique_ptr<Indexer>> idle;
+
+  class Lease {
+   public:
+    explicit Lease(Indexers& from) : from_(from) {
+      std::lock_guard lock(from_.mu);
+      if (from_.idle.empty()) {
+        indexer_ = std::make_unique<Indexer>();
+      } else {
+        indexer_ = std::move(from_.idle.back());
+        from_.idle.pop_back();
+      }
+    }
+    ~Lease() {
+      std::lock_guard lock(from_.mu);
+      from_.idle.push_back(std::move(indexer_));
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Indexer* operator->() { return indexer_.get(); }
+
+   private:
+    Indexers& from_;
+    std::unique_ptr<Indexer> indexer_;
+  };
+};
+
+struct SearchIndex::Prepared {
+  std::int64_t id = 0;
+  Status error;
+  Xapian::Document doc;
+  // The headline's, dek's and dateline's words as typed, each with its
+  // count, for the spelling table.
+  std::vector<std::pair<std::string, Xapian::termcount>> spelling;
+};
+
+SearchIndex::SearchIndex(std::string path) : path_(std::move(path)), indexers_(std::make_unique<Indexers>()) {}
 SearchIndex::~SearchIndex() = default;
 
 Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& path) {
@@ -262,18 +304,21 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::InMemory() {
   return index;
 }
 
-Status SearchIndex::Put(const IndexDocument& d) {
+SearchIndex::Prepared SearchIndex::Prepare(const IndexDocument& d) const {
+  Prepared p;
+  p.id = d.id;
   if (!ValidId(d.id)) {
-    return Status::InvalidArgument("search index: article id " + std::to_string(d.id) + " out of range");
+    p.error = Status::InvalidArgument("search index: article id " + std::to_string(d.id) + " out of range");
+    return p;
   }
-  std::lock_guard lock(mu_);
   try {
     // Schema 2: every word is indexed once, stemmed, under "Z" (with
     // positions, for phrases); the headline again under "S" for title:
     // searches. See docs/search-schema.md for what this replaced and why.
-    Xapian::Document doc;
-    Xapian::TermGenerator& tg = indexer_->tg;
-    tg.set_stemmer(indexer_->StemmerFor(d.language));
+    Indexers::Lease indexer(*indexers_);
+    Xapian::Document& doc = p.doc;
+    Xapian::TermGenerator& tg = indexer->tg;
+    tg.set_stemmer(indexer->StemmerFor(d.language));
     tg.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
     tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
     tg.set_document(doc);
@@ -291,16 +336,20 @@ Status SearchIndex::Put(const IndexDocument& d) {
       // Spelling data from headlines, deks and datelines only: feeding every
       // body word to the spelling table made indexing about three times
       // slower (bench/search_speed) for suggestions headlines already cover.
-      // The words go in unstemmed, as typed.
-      Xapian::TermGenerator& sp = indexer_->spelling;
-      Xapian::Document scratch;
-      sp.set_database(*db_);
-      sp.set_flags(Xapian::TermGenerator::FLAG_SPELLING | Xapian::TermGenerator::FLAG_CJK_NGRAM);
+      // The words go in unstemmed, as typed, as many times as they occur
+      // (what the term generator's FLAG_SPELLING adds, collected here so
+      // that Write alone touches the database).
+      Xapian::TermGenerator& sp = indexer->spelling;
+      Xapian::Document words;
+      sp.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
       sp.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
-      sp.set_document(scratch);
+      sp.set_document(words);
       sp.index_text_without_positions(d.headline);
       sp.index_text_without_positions(d.dek);
       sp.index_text_without_positions(d.dateline);
+      for (auto t = words.termlist_begin(); t != words.termlist_end(); ++t) {
+        p.spelling.emplace_back(*t, t.get_wdf());
+      }
     }
     doc.add_boolean_term(IdTerm(d.id));
     if (!d.section.empty()) doc.add_boolean_term(std::string(sc::kSectionPrefix) + d.section);
@@ -310,10 +359,67 @@ Status SearchIndex::Put(const IndexDocument& d) {
     doc.add_value(sc::kPublishedSlot, Xapian::sortable_serialise(static_cast<double>(d.published_at)));
     doc.add_boolean_term(PeriodTerm(PeriodOf(static_cast<double>(d.published_at))));
     doc.set_data(EncodeData(d));
-    db_->replace_document(static_cast<Xapian::docid>(d.id), doc);
-    related_.doc_vectors.erase(static_cast<Xapian::docid>(d.id));
+  } catch (const Xapian::Error& e) {
+    p.error = FromXapian(e, path_);
+  }
+  return p;
+}
+
+Status SearchIndex::Write(Prepared& p) {
+  if (!p.error.ok()) return p.error;
+  std::lock_guard lock(mu_);
+  try {
+    for (const auto& [word, count] : p.spelling) db_->add_spelling(word, count);
+    db_->replace_document(static_cast<Xapian::docid>(p.id), p.doc);
+    related_.doc_vectors.erase(static_cast<Xapian::docid>(p.id));
   } catch (const Xapian::Error& e) {
     return FromXapian(e, path_);
+  }
+  return Status::Ok();
+}
+
+Status SearchIndex::Put(const IndexDocument& d) {
+  Prepared p = Prepare(d);
+  return Write(p);
+}
+
+Status SearchIndex::PutMany(std::size_t n, const std::function<IndexDocument(std::size_t)>& make,
+                            int threads) {
+  // In chunks: while this thread writes one, the others make the next (all
+  // threads make the first). Measured in docs/search-schema.md.
+  constexpr std::size_t kChunk = 256;
+  threads = std::max(threads, 1);
+  auto prepare = [&](std::size_t start, std::vector<Prepared>& out, int with) {
+    out.clear();
+    out.resize(std::min(kChunk, n - start));
+    ParallelFor(out.size(), with, [&](std::size_t i) { out[i] = Prepare(make(start + i)); });
+  };
+  auto write = [&](std::vector<Prepared>& chunk) {
+    for (Prepared& p : chunk) DL_RETURN_IF_ERROR(Write(p));
+    return Status::Ok();
+  };
+  std::vector<Prepared> current, next;
+  if (n > 0) prepare(0, current, threads);
+  for (std::size_t start = 0; start < n; start += kChunk) {
+    const std::size_t after = start + kChunk;
+    if (after >= n || threads == 1) {
+      DL_RETURN_IF_ERROR(write(current));
+      if (after < n) prepare(after, current, 1);
+      continue;
+    }
+    std::exception_ptr failed;
+    std::thread maker([&] {
+      try {
+        prepare(after, next, threads - 1);
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    });
+    Status written = write(current);
+    maker.join();
+    if (failed) std::rethrow_exception(failed);
+    DL_RETURN_IF_ERROR(written);
+    current.swap(next);
   }
   return Status::Ok();
 }
@@ -424,7 +530,8 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
   std::lock_guard lock(mu_);
   SearchResults out;
   try {
-    const Xapian::Stem& stem = indexer_->StemmerFor(q.language);
+    Indexers::Lease indexer(*indexers_);
+    const Xapian::Stem& stem = indexer->StemmerFor(q.language);
     Xapian::QueryParser qp;
     qp.set_database(*db_);
     qp.set_stemmer(stem);

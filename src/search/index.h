@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -124,6 +125,11 @@ class SearchIndex {
   ~SearchIndex();
 
   Status Put(const IndexDocument& doc);
+  // Put for make(0), ..., make(n - 1), in that order. `make` and the making
+  // of each document's terms run on `threads` threads (make must be safe to
+  // call from several threads at once); the writes, which Xapian does one
+  // at a time, run on the calling thread while the next documents are made.
+  Status PutMany(std::size_t n, const std::function<IndexDocument(std::size_t)>& make, int threads);
   Status Remove(std::int64_t id);
   // Makes every Put/Remove so far durable, with the last change-log
   // sequence applied and the time up to which visibility was checked.
@@ -151,10 +157,17 @@ class SearchIndex {
   explicit SearchIndex(std::string path);
   std::string path_;
   bool spelling_ = true;  // the in-memory backend keeps no spelling data
-  // Reused by Put and Search: the term generator, and a caching stemmer per
-  // language (see index.cc).
+  // A term generator and a caching stemmer per language (see index.cc),
+  // lent to one thread at a time by Indexers: Put and PutMany make documents
+  // with them, Search stems its query with them.
   struct Indexer;
-  std::unique_ptr<Indexer> indexer_;
+  struct Indexers;
+  std::unique_ptr<Indexers> indexers_;
+  // A story's Xapian document made ready (Prepare, any thread) and written
+  // (Write, on db_).
+  struct Prepared;
+  Prepared Prepare(const IndexDocument& d) const;
+  Status Write(Prepared& p);
   // What Related knows of a content term: its document frequency, its row
   // in the LSA model (-1: none), and its number in the table (gid).
   // Refilled once the number of documents has drifted by 1%.

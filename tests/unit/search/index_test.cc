@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "support/temp_dir.h"
 
@@ -311,6 +312,107 @@ std::unique_ptr<SearchIndex> TreatyIndex() {
   if (!index) return nullptr;
   EXPECT_TRUE((*index)->Put(Doc(1, "River treaty signed", treaty)).ok());
   return std::move(*index);
+}
+
+// Everything the index holds, written out: per document its terms with
+// their counts and positions, its values and its data; then the spelling
+// table. Two indexes with equal dumps answer every query alike.
+std::string Dump(const std::string& path) {
+  Xapian::Database db(path);
+  std::string out;
+  for (auto p = db.postlist_begin(""); p != db.postlist_end(""); ++p) {
+    Xapian::Document doc = db.get_document(*p);
+    out += "doc " + std::to_string(*p) + " data " + doc.get_data() + "\n";
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+      out += " " + *t + ":" + std::to_string(t.get_wdf()) + "@";
+      for (auto pos = t.positionlist_begin(); pos != t.positionlist_end(); ++pos) {
+        out += std::to_string(*pos) + ",";
+      }
+    }
+    for (auto v = doc.values_begin(); v != doc.values_end(); ++v) {
+      out += " v" + std::to_string(v.get_valueno()) + "=" + *v;
+    }
+    out += "\n";
+  }
+  for (auto w = db.spellings_begin(); w != db.spellings_end(); ++w) {
+    out += "spell " + *w + ":" + std::to_string(w.get_termfreq()) + "\n";
+  }
+  return out;
+}
+
+TEST(PutMany, WritesWhatPutWritesOneByOne) {
+  // More stories than two of PutMany's chunks (256), so documents made on
+  // other threads are written while the next chunk is made.
+  std::vector<IndexDocument> docs;
+  const std::vector<std::string> words = {"harbour", "tram", "council", "river", "treaty", "market",
+                                          "stadium", "drought", "factory", "museum", "বাংলা", "हिन्दी"};
+  std::uint32_t seed = 99;
+  for (int i = 1; i <= 700; ++i) {
+    std::string headline = "Report " + std::to_string(i), text;
+    for (int w = 0; w < 30; ++w) {
+      seed = seed * 1103515245u + 12345u;
+      const std::string& word = words[(seed >> 16) % words.size()];
+      text += word + (w % 7 == 6 ? ". " : " ");
+      if (w < 3) headline += " " + word;
+    }
+    IndexDocument d = Doc(i, headline, text, i % 2 ? "world" : "sport", 1000 + 3600 * i);
+    d.dek = "Dek of report " + std::to_string(i);
+    d.dateline = i % 3 ? "PORT ALDER" : "DELTA";
+    d.tags = {"tag-" + std::to_string(i % 5)};
+    d.authors = {"author-" + std::to_string(i % 4)};
+    docs.push_back(std::move(d));
+  }
+  testing::TempDir dir;
+  const std::string one_path = (dir.path() / "one").string();
+  {
+    auto one = SearchIndex::Open(one_path);
+    ASSERT_TRUE(one.has_value()) << one.error().ToString();
+    for (const IndexDocument& d : docs) ASSERT_TRUE((*one)->Put(d).ok());
+    ASSERT_TRUE((*one)->Commit(1, 0).ok());
+  }
+  const std::string expected = Dump(one_path);
+  ASSERT_NE(expected.find("spell harbour:"), std::string::npos);  // the dump sees spellings
+  for (int threads : {1, 2, 3}) {
+    SCOPED_TRACE(threads);
+    const std::string path = (dir.path() / ("many" + std::to_string(threads))).string();
+    {
+      auto many = SearchIndex::Open(path);
+      ASSERT_TRUE(many.has_value()) << many.error().ToString();
+      ASSERT_TRUE((*many)->PutMany(docs.size(), [&](std::size_t i) { return docs[i]; }, threads).ok());
+      ASSERT_TRUE((*many)->Commit(1, 0).ok());
+    }
+    EXPECT_EQ(Dump(path), expected);
+  }
+}
+
+TEST(PutMany, StopsAtTheFirstBadDocumentAndPassesOnWhatMakeThrows) {
+  testing::TempDir dir;
+  auto opened = SearchIndex::Open((dir.path() / "search").string());
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  SearchIndex& idx = **opened;
+  auto make = [](std::size_t i) {
+    // Story 400 has an id the index cannot hold.
+    return Doc(i == 399 ? 0 : static_cast<std::int64_t>(i) + 1, "Story " + std::to_string(i + 1),
+               "tram council harbour");
+  };
+  Status s = idx.PutMany(600, make, 2);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_TRUE(idx.Contains(399));
+  EXPECT_FALSE(idx.Contains(401));
+  auto count = idx.Count();
+  ASSERT_TRUE(count.has_value());
+  EXPECT_EQ(*count, 399);
+  for (std::size_t fail_at : {std::size_t{5}, std::size_t{300}}) {
+    SCOPED_TRACE(fail_at);
+    EXPECT_THROW(idx.PutMany(
+                     600,
+                     [&](std::size_t i) {
+                       if (i == fail_at) throw std::runtime_error("make failed");
+                       return make(i);
+                     },
+                     2),
+                 std::runtime_error);
+  }
 }
 
 TEST(Related, NeverSelfNoCopiesAndRankedByContent) {
