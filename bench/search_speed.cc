@@ -5,7 +5,7 @@
 // folder, removed at the end, unless --index names one), and prints beside
 // each figure its target from issue 3, section 6:
 //   index build   stories/s of SearchIndex::PutMany on every core, a batch
-//                 of 1,024 stories at a time as the app's IndexSync does
+//                 of 5,000 stories at a time as the app's IndexSync does
 //                 (target >= 5,000/s). The
 //                 body goes in as plain text, Markdown and all: the
 //                 Markdown-to-text step of the app is not part of this figure;
@@ -269,14 +269,16 @@ int main(int argc, char** argv) {
   ::getrusage(RUSAGE_SELF, &ru0);
   // Stories go in as the app indexes them (IndexSync): a batch at a time
   // through PutMany, its documents made on every core.
-  constexpr std::size_t kBatch = 1024;
+  constexpr std::size_t kBatch = 5000;
   std::vector<IndexDocument> batch;
+  std::vector<std::int64_t> batch_ids;
   auto put_batch = [&] {
     auto t = Steady::now();
     Status st = reuse ? Status::Ok()
-                      : index.PutMany(batch.size(), [&](std::size_t i) { return batch[i]; }, Cores());
+                      : index.PutMany(batch_ids, [&](std::size_t i) { return batch[i]; }, Cores());
     put_s += Since(t);
     batch.clear();
+    batch_ids.clear();
     if (!st.ok()) {
       std::fprintf(stderr, "search_speed: %s\n", st.ToString().c_str());
       return false;
@@ -347,6 +349,7 @@ int main(int argc, char** argv) {
       s.section = d.section;
       samples.push_back(std::move(s));
     }
+    batch_ids.push_back(d.id);
     batch.push_back(std::move(d));
     if (batch.size() == kBatch && !put_batch()) return 1;
   }
@@ -515,8 +518,11 @@ int main(int argc, char** argv) {
   if (reuse) {
     Row("index build (PutMany)", "not measured", "--reuse: the index was built before", "");
   } else {
-    Row("index build (PutMany, " + std::to_string(Cores()) + " threads)", WithCommas(rate) + " stories/s", ">= 5,000 stories/s", rate >= 5000 ? "ok" : "MISSED");
-    Row("  including the commit", WithCommas(static_cast<double>(n) / (put_s + commit_s)) + " stories/s", "", "");
+    // The commit counts: it merges the shards a bulk load wrote.
+    const double built = static_cast<double>(n) / (put_s + commit_s);
+    Row("index build (PutMany + Commit, " + std::to_string(Cores()) + " threads)", WithCommas(built) + " stories/s",
+        ">= 5,000 stories/s", built >= 5000 ? "ok" : "MISSED");
+    Row("  PutMany alone", WithCommas(rate) + " stories/s", "", "");
   }
   std::snprintf(buf, sizeof buf, "%.2f s", put_s);
   Row("  time in PutMany", buf, "", "");
@@ -525,7 +531,7 @@ int main(int argc, char** argv) {
   std::snprintf(buf, sizeof buf, "%.2f s", read_s);
   Row("  whole read loop (incl. word stats)", buf, "", "");
   std::snprintf(buf, sizeof buf, "%.2f s", commit_s);
-  Row("commit", buf, "", "");
+  Row("commit (merges the bulk load's shards)", buf, "", "");
   std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(disk) / 1048576.0);
   std::string size = buf;
   std::snprintf(buf, sizeof buf, "%.1f KiB/story", static_cast<double>(disk) / 1024.0 / static_cast<double>(n));

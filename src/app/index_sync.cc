@@ -39,12 +39,18 @@ IndexDocument IndexSync::IndexDocumentFor(const Article& a) const {
 Status IndexSync::PutAll(const std::vector<const Article*>& stories) {
   // Making a story's document (its body from Markdown to HTML to text, then
   // its terms) runs on every core; the index writes them in order.
-  return index_.PutMany(stories.size(), [&](std::size_t i) { return IndexDocumentFor(*stories[i]); }, Cores());
+  std::vector<std::int64_t> ids;
+  ids.reserve(stories.size());
+  for (const Article* a : stories) ids.push_back(a->id);
+  return index_.PutMany(ids, [&](std::size_t i) { return IndexDocumentFor(*stories[i]); }, Cores());
 }
 
 Result<std::vector<bool>> IndexSync::ApplyAll(const std::vector<std::int64_t>& ids, Seconds now) {
   std::vector<bool> in(ids.size(), false);
-  constexpr std::size_t kChunk = 1000;
+  // Stories read from the store at a time. Into an empty index each chunk
+  // is written as shards merged at the commit (SearchIndex::PutMany), a
+  // few per chunk: big chunks keep their number (and open files) small.
+  constexpr std::size_t kChunk = 5000;
   for (std::size_t start = 0; start < ids.size(); start += kChunk) {
     std::vector<std::int64_t> chunk(ids.begin() + static_cast<std::ptrdiff_t>(start),
                                     ids.begin() + static_cast<std::ptrdiff_t>(

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <limits>
 #include <thread>
 
@@ -272,6 +273,10 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& path) 
   // docs/search-schema.md). Durability is unchanged: only Commit() makes a
   // new revision. A value set in the environment wins.
   ::setenv("XAPIAN_FLUSH_THRESHOLD", sc::kFlushThreshold, 0);
+  // Shards a bulk load left when the process stopped before merging them
+  // (see PutMany): the index never took them in; catch-up will.
+  std::error_code ec;
+  std::filesystem::remove_all(path + ".bulk", ec);
   try {
     index->db_ = std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN);
     std::string version = index->db_->get_metadata(std::string(sc::kSchemaVersionKey));
@@ -304,9 +309,14 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::InMemory() {
   return index;
 }
 
-SearchIndex::Prepared SearchIndex::Prepare(const IndexDocument& d) const {
+SearchIndex::Prepared SearchIndex::Prepare(const IndexDocument& d, std::int64_t id) const {
   Prepared p;
   p.id = d.id;
+  if (d.id != id) {
+    p.error = Status::InvalidArgument("search index: the document made for article " + std::to_string(id) +
+                                      " has id " + std::to_string(d.id));
+    return p;
+  }
   if (!ValidId(d.id)) {
     p.error = Status::InvalidArgument("search index: article id " + std::to_string(d.id) + " out of range");
     return p;
@@ -369,6 +379,7 @@ Status SearchIndex::Write(Prepared& p) {
   if (!p.error.ok()) return p.error;
   std::lock_guard lock(mu_);
   try {
+    DL_RETURN_IF_ERROR(Settle());
     for (const auto& [word, count] : p.spelling) db_->add_spelling(word, count);
     db_->replace_document(static_cast<Xapian::docid>(p.id), p.doc);
     related_.doc_vectors.erase(static_cast<Xapian::docid>(p.id));
@@ -379,20 +390,37 @@ Status SearchIndex::Write(Prepared& p) {
 }
 
 Status SearchIndex::Put(const IndexDocument& d) {
-  Prepared p = Prepare(d);
+  Prepared p = Prepare(d, d.id);
   return Write(p);
 }
 
-Status SearchIndex::PutMany(std::size_t n, const std::function<IndexDocument(std::size_t)>& make,
-                            int threads) {
+Status SearchIndex::PutMany(const std::vector<std::int64_t>& ids,
+                            const std::function<IndexDocument(std::size_t)>& make, int threads) {
+  threads = std::max(threads, 1);
+  const std::size_t n = ids.size();
+  {
+    std::lock_guard lock(mu_);
+    try {
+      bool bulk = spelling_ /* on disk */ && threads > 1 && n >= kBulkMin;
+      if (bulk && bulk_) {
+        const std::int64_t first = *std::min_element(ids.begin(), ids.end());
+        bulk = first > bulk_->last_id && bulk_->shards.size() + static_cast<std::size_t>(threads) <= kMaxShards;
+      } else if (bulk) {
+        bulk = db_->get_doccount() == 0;
+      }
+      if (bulk) return PutBulk(ids, make, threads);
+      DL_RETURN_IF_ERROR(Settle());
+    } catch (const Xapian::Error& e) {
+      return FromXapian(e, path_);
+    }
+  }
   // In chunks: while this thread writes one, the others make the next (all
   // threads make the first). Measured in docs/search-schema.md.
   constexpr std::size_t kChunk = 256;
-  threads = std::max(threads, 1);
   auto prepare = [&](std::size_t start, std::vector<Prepared>& out, int with) {
     out.clear();
     out.resize(std::min(kChunk, n - start));
-    ParallelFor(out.size(), with, [&](std::size_t i) { out[i] = Prepare(make(start + i)); });
+    ParallelFor(out.size(), with, [&](std::size_t i) { out[i] = Prepare(make(start + i), ids[start + i]); });
   };
   auto write = [&](std::vector<Prepared>& chunk) {
     for (Prepared& p : chunk) DL_RETURN_IF_ERROR(Write(p));
@@ -424,9 +452,116 @@ Status SearchIndex::PutMany(std::size_t n, const std::function<IndexDocument(std
   return Status::Ok();
 }
 
+Status SearchIndex::PutBulk(const std::vector<std::int64_t>& ids,
+                            const std::function<IndexDocument(std::size_t)>& make, int threads) {
+  // The stories in id order, cut into `threads` runs of consecutive ids;
+  // each thread makes and writes its run into a shard of its own. Settle
+  // merges the shards keeping every document's id, which needs each
+  // shard's ids apart from every other's.
+  std::vector<std::size_t> order(ids.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+  std::error_code made;
+  std::filesystem::create_directories(path_ + ".bulk", made);
+  if (made) return Status::IOError("search index: cannot make " + path_ + ".bulk: " + made.message());
+  if (!bulk_) bulk_.emplace();
+  const std::size_t runs = static_cast<std::size_t>(threads);
+  std::vector<std::string> dirs;
+  for (std::size_t t = 0; t < runs; ++t) dirs.push_back(path_ + ".bulk/" + std::to_string(bulk_->made++));
+  std::vector<Status> failed(runs);
+  ParallelFor(runs, threads, [&](std::size_t t) {
+    const std::size_t from = order.size() * t / runs, to = order.size() * (t + 1) / runs;
+    try {
+      Xapian::WritableDatabase shard(dirs[t], Xapian::DB_CREATE_OR_OVERWRITE);
+      for (std::size_t k = from; k < to; ++k) {
+        Prepared p = Prepare(make(order[k]), ids[order[k]]);
+        if (!p.error.ok()) {
+          failed[t] = p.error;
+          return;
+        }
+        for (const auto& [word, count] : p.spelling) shard.add_spelling(word, count);
+        shard.replace_document(static_cast<Xapian::docid>(p.id), p.doc);
+      }
+      shard.commit();
+    } catch (const Xapian::Error& e) {
+      failed[t] = FromXapian(e, dirs[t]);
+    }
+  });
+  for (const Status& s : failed) {
+    if (s.ok()) continue;
+    // Nothing of this call is kept: the caller starts again.
+    std::error_code ec;
+    for (const std::string& d : dirs) std::filesystem::remove_all(d, ec);
+    return s;
+  }
+  bulk_->shards.insert(bulk_->shards.end(), dirs.begin(), dirs.end());
+  bulk_->last_id = std::max(bulk_->last_id, ids[order.back()]);
+  return Status::Ok();
+}
+
+Status SearchIndex::Settle() {
+  if (!bulk_) return Status::Ok();
+  const std::vector<std::string> shards = std::move(bulk_->shards);
+  bulk_.reset();
+  const std::string work = path_ + ".bulk";
+  const std::string merged = work + "/merged", old = work + "/old";
+  auto clean = [&] {
+    std::error_code ec;
+    std::filesystem::remove_all(work, ec);
+  };
+  if (shards.empty()) {  // every call of the load failed
+    clean();
+    return Status::Ok();
+  }
+  try {
+    Xapian::Database all;
+    for (const std::string& d : shards) all.add_database(Xapian::Database(d));
+    all.compact(merged, Xapian::DBCOMPACT_NO_RENUMBER | Xapian::DBCOMPACT_MULTIPASS);
+    // The index's metadata (schema version, sequence applied) goes along.
+    Xapian::WritableDatabase out(merged, Xapian::DB_OPEN);
+    for (auto k = db_->metadata_keys_begin(); k != db_->metadata_keys_end(); ++k) {
+      out.set_metadata(*k, db_->get_metadata(*k));
+    }
+    out.commit();
+  } catch (const Xapian::Error& e) {
+    clean();
+    return FromXapian(e, path_);
+  }
+  // The merged index takes the (empty) index's place; if it cannot, the
+  // empty one stays and the stories are lost to it: the caller starts
+  // again from the sequence the index holds.
+  db_.reset();
+  std::error_code moved;
+  std::filesystem::rename(path_, old, moved);
+  if (!moved) {
+    std::filesystem::rename(merged, path_, moved);
+    if (moved) {
+      std::error_code ec;
+      std::filesystem::rename(old, path_, ec);
+    }
+  }
+  Status status = moved ? Status::IOError("search index: cannot put the merged index in place at " + path_ +
+                                          ": " + moved.message())
+                        : Status::Ok();
+  try {
+    db_ = std::make_unique<Xapian::WritableDatabase>(path_, Xapian::DB_CREATE_OR_OPEN);
+  } catch (const Xapian::Error& e) {
+    status = FromXapian(e, path_);
+  }
+  clean();
+  related_ = RelatedState{};
+  lsa_.reset();
+  return status;
+}
+
 Status SearchIndex::Remove(std::int64_t id) {
   std::lock_guard lock(mu_);
+  // During a bulk load the index is empty and a story after the last one
+  // loaded is in no shard: nothing to remove, and no reason to merge (the
+  // app's catch-up removes its unseen stories between loads).
+  if (bulk_ && id > bulk_->last_id) return Status::Ok();
   try {
+    DL_RETURN_IF_ERROR(Settle());
     if (FindDoc(*db_, id)) db_->delete_document(static_cast<Xapian::docid>(id));
     related_.doc_vectors.erase(static_cast<Xapian::docid>(id));
   } catch (const Xapian::Error& e) {
@@ -438,6 +573,7 @@ Status SearchIndex::Remove(std::int64_t id) {
 Status SearchIndex::Commit(std::int64_t last_seq, Seconds visible_until) {
   std::lock_guard lock(mu_);
   try {
+    DL_RETURN_IF_ERROR(Settle());
     db_->set_metadata(std::string(sc::kLastSeqKey), std::to_string(last_seq));
     db_->set_metadata(std::string(sc::kVisibleUntilKey), std::to_string(visible_until));
     db_->commit();
@@ -450,6 +586,7 @@ Status SearchIndex::Commit(std::int64_t last_seq, Seconds visible_until) {
 Result<std::int64_t> SearchIndex::LastSeq() {
   std::lock_guard lock(mu_);
   try {
+    if (Status s = Settle(); !s.ok()) return Fail(s);
     std::string v = db_->get_metadata(std::string(sc::kLastSeqKey));
     return v.empty() ? 0 : std::stoll(v);
   } catch (const Xapian::Error& e) {
@@ -460,6 +597,7 @@ Result<std::int64_t> SearchIndex::LastSeq() {
 Result<Seconds> SearchIndex::VisibleUntil() {
   std::lock_guard lock(mu_);
   try {
+    if (Status s = Settle(); !s.ok()) return Fail(s);
     std::string v = db_->get_metadata(std::string(sc::kVisibleUntilKey));
     return v.empty() ? 0 : std::stoll(v);
   } catch (const Xapian::Error& e) {
@@ -469,12 +607,13 @@ Result<Seconds> SearchIndex::VisibleUntil() {
 
 Result<std::int64_t> SearchIndex::Count() {
   std::lock_guard lock(mu_);
+  if (Status s = Settle(); !s.ok()) return Fail(s);
   return static_cast<std::int64_t>(db_->get_doccount());
 }
 
 bool SearchIndex::Contains(std::int64_t id) {
   std::lock_guard lock(mu_);
-  return FindDoc(*db_, id).has_value();
+  return Settle().ok() && FindDoc(*db_, id).has_value();
 }
 
 namespace {
@@ -530,6 +669,7 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
   std::lock_guard lock(mu_);
   SearchResults out;
   try {
+    if (Status s = Settle(); !s.ok()) return Fail(s);
     Indexers::Lease indexer(*indexers_);
     const Xapian::Stem& stem = indexer->StemmerFor(q.language);
     Xapian::QueryParser qp;
@@ -872,6 +1012,7 @@ Result<std::vector<RelatedItem>> SearchIndex::Related(std::int64_t id,
                                                       const RelatedOptions& options) {
   std::lock_guard lock(mu_);
   try {
+    if (Status s = Settle(); !s.ok()) return Fail(s);
     related_.db = db_.get();
     related_.Use(LsaFor(options));
     return RelatedIn(related_, id, options);
@@ -896,6 +1037,7 @@ Result<std::vector<std::vector<RelatedItem>>> SearchIndex::RelatedMany(
   {
     std::lock_guard lock(mu_);
     try {
+      if (Status s = Settle(); !s.ok()) return Fail(s);
       model = LsaFor(options);
     } catch (const Xapian::Error& e) {
       return Fail(FromXapian(e, path_));
@@ -1163,6 +1305,7 @@ Result<std::vector<RelatedItem>> SearchIndex::MoreLikeThis(std::int64_t id, int 
   std::lock_guard lock(mu_);
   std::vector<RelatedItem> out;
   try {
+    if (Status s = Settle(); !s.ok()) return Fail(s);
     auto did = FindDoc(*db_, id);
     if (!did) return out;
     Xapian::Enquire enquire(*db_);

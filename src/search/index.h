@@ -125,11 +125,18 @@ class SearchIndex {
   ~SearchIndex();
 
   Status Put(const IndexDocument& doc);
-  // Put for make(0), ..., make(n - 1), in that order. `make` and the making
-  // of each document's terms run on `threads` threads (make must be safe to
-  // call from several threads at once); the writes, which Xapian does one
-  // at a time, run on the calling thread while the next documents are made.
-  Status PutMany(std::size_t n, const std::function<IndexDocument(std::size_t)>& make, int threads);
+  // Put for make(0), ..., make(n - 1), the documents of the stories `ids`
+  // (n of them; make(i) must have id ids[i]). `make` and the making of each
+  // document's terms run on `threads` threads (make must be safe to call
+  // from several threads at once); the writes, which Xapian does one at a
+  // time per database, run on the calling thread while the next documents
+  // are made. Into an empty on-disk index, big batches are written on every
+  // thread into shards of their own (one run of consecutive ids each),
+  // merged into the index by the next call that reads or commits (or by
+  // the next PutMany whose ids do not all come after theirs). On an error,
+  // some of the documents may have been written and some not.
+  Status PutMany(const std::vector<std::int64_t>& ids, const std::function<IndexDocument(std::size_t)>& make,
+                 int threads);
   Status Remove(std::int64_t id);
   // Makes every Put/Remove so far durable, with the last change-log
   // sequence applied and the time up to which visibility was checked.
@@ -166,8 +173,22 @@ class SearchIndex {
   // A story's Xapian document made ready (Prepare, any thread) and written
   // (Write, on db_).
   struct Prepared;
-  Prepared Prepare(const IndexDocument& d) const;
+  Prepared Prepare(const IndexDocument& d, std::int64_t id) const;  // `id`: the id d must have
   Status Write(Prepared& p);
+  // The shards of a bulk load (PutMany), in id order, not yet merged.
+  struct Bulk {
+    std::vector<std::string> shards;  // folders beside the index's
+    std::int64_t last_id = 0;
+    int made = 0;  // shard folders named so far
+  };
+  static constexpr std::size_t kBulkMin = 256;    // stories in a call, at least
+  static constexpr std::size_t kMaxShards = 64;   // then merged (open files)
+  std::optional<Bulk> bulk_;
+  Status PutBulk(const std::vector<std::int64_t>& ids, const std::function<IndexDocument(std::size_t)>& make,
+                 int threads);  // mu_ held
+  // Merges the bulk load's shards into the index, if there are any (mu_
+  // held); every other method calls it first.
+  Status Settle();
   // What Related knows of a content term: its document frequency, its row
   // in the LSA model (-1: none), and its number in the table (gid).
   // Refilled once the number of documents has drifted by 1%.

@@ -260,6 +260,60 @@ TEST(Search, ReindexGivesWhatIncrementalIndexingGave) {
   EXPECT_EQ(related_after, related_before);
 }
 
+TEST(Search, AFirstIndexOfManyStoriesIsLoadedInBulkAndHidesWhatItShould) {
+  // Enough stories for the search index's bulk load (shards written on
+  // every core, merged at the commit), with drafts and future stories
+  // among them: the first server indexes what readers may see, and only
+  // that, as `reindex` does.
+  const char* topics[] = {"tram harbour council line commuters", "cup final stadium replay tickets",
+                          "drought delta farmers river water"};
+  std::string corpus;
+  int visible_trams = 0;
+  for (int i = 1; i <= 600; ++i) {
+    const bool draft = i % 10 == 0, future = i % 25 == 5;
+    const std::string topic = topics[i % 3];
+    const std::string slug = std::string(draft || future ? "hidden-" : "story-") + std::to_string(i);
+    char when[32];
+    std::snprintf(when, sizeof when, "%s-%02d-%02dT%02d:00:00Z", future ? "2099" : "2026", 1 + i % 12,
+                  1 + i % 28, i % 24);
+    corpus += Story(slug, "Report " + std::to_string(i) + " on the " + topic.substr(0, topic.find(' ')),
+                    "Report number " + std::to_string(i) + " about " + topic + (draft || future ? " zebrafish" : "") +
+                        ". The " + topic + " story goes on.",
+                    "news", when, draft ? "draft" : "published");
+    if (i % 3 == 0 && !draft && !future) ++visible_trams;
+  }
+  TempDir dir;
+  RunCommand({DatelineBinary(), "init", dir.path().string(), "--base-url", "http://127.0.0.1:1"});
+  ASSERT_EQ(RunCommand({DatelineBinary(), "import", "jsonl", "-", "--site", dir.path().string()}, corpus).exit_code, 0);
+  const std::vector<std::string> queries = {"q=harbour", "q=zebrafish", "q=stadium+OR+drought",
+                                            "q=report&sort=newest"};
+  std::vector<json> first;
+  auto check = [&](unsigned short port) {
+    EXPECT_EQ(Api(port, "q=harbour")["total"], visible_trams);
+    EXPECT_EQ(Api(port, "q=zebrafish")["total"], 0);
+    HttpResult page = HttpGet(port, "/2026/04/04/story-3/");
+    ASSERT_EQ(page.status, 200);
+    auto links = InspectBlock(page.body, "related-news").heading_links;
+    EXPECT_EQ(links.size(), 6u);
+    for (const auto& l : links) EXPECT_EQ(l.find("hidden-"), std::string::npos) << l;
+  };
+  {
+    ServerProcess server({DatelineBinary(), "serve", "--site", dir.path().string(), "--listen", "127.0.0.1:0"});
+    ASSERT_NE(server.port(), 0) << server.error();
+    check(server.port());
+    for (const auto& q : queries) first.push_back(Urls(Api(server.port(), q)));
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "search.bulk"));
+  auto r = RunCommand({DatelineBinary(), "reindex", "--site", dir.path().string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ServerProcess server({DatelineBinary(), "serve", "--site", dir.path().string(), "--listen", "127.0.0.1:0"});
+  ASSERT_NE(server.port(), 0) << server.error();
+  check(server.port());
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    EXPECT_EQ(json(Urls(Api(server.port(), queries[i]))), first[i]) << queries[i];
+  }
+}
+
 TEST(Search, ReindexRefusesWhileAServerHoldsTheIndex) {
   SearchSite site;
   auto server = site.Serve();

@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <stdexcept>
 
 #include "support/temp_dir.h"
@@ -340,14 +341,12 @@ std::string Dump(const std::string& path) {
   return out;
 }
 
-TEST(PutMany, WritesWhatPutWritesOneByOne) {
-  // More stories than two of PutMany's chunks (256), so documents made on
-  // other threads are written while the next chunk is made.
+std::vector<IndexDocument> Stories(int n) {
   std::vector<IndexDocument> docs;
   const std::vector<std::string> words = {"harbour", "tram", "council", "river", "treaty", "market",
                                           "stadium", "drought", "factory", "museum", "বাংলা", "हिन्दी"};
   std::uint32_t seed = 99;
-  for (int i = 1; i <= 700; ++i) {
+  for (int i = 1; i <= n; ++i) {
     std::string headline = "Report " + std::to_string(i), text;
     for (int w = 0; w < 30; ++w) {
       seed = seed * 1103515245u + 12345u;
@@ -362,6 +361,21 @@ TEST(PutMany, WritesWhatPutWritesOneByOne) {
     d.authors = {"author-" + std::to_string(i % 4)};
     docs.push_back(std::move(d));
   }
+  return docs;
+}
+
+std::vector<std::int64_t> IdsOf(const std::vector<IndexDocument>& docs) {
+  std::vector<std::int64_t> ids;
+  for (const IndexDocument& d : docs) ids.push_back(d.id);
+  return ids;
+}
+
+TEST(PutMany, WritesWhatPutWritesOneByOne) {
+  // More stories than two of PutMany's chunks (256), so documents made on
+  // other threads are written while the next chunk is made; into an empty
+  // index, with more than one thread, the stories go through shards merged
+  // at the commit (the bulk load), in one call or in several.
+  const std::vector<IndexDocument> docs = Stories(700);
   testing::TempDir dir;
   const std::string one_path = (dir.path() / "one").string();
   {
@@ -372,46 +386,154 @@ TEST(PutMany, WritesWhatPutWritesOneByOne) {
   }
   const std::string expected = Dump(one_path);
   ASSERT_NE(expected.find("spell harbour:"), std::string::npos);  // the dump sees spellings
-  for (int threads : {1, 2, 3}) {
-    SCOPED_TRACE(threads);
-    const std::string path = (dir.path() / ("many" + std::to_string(threads))).string();
+  ASSERT_NE(expected.find("doc 700 "), std::string::npos);
+  struct Way {
+    std::string name;
+    int threads;
+    std::vector<std::size_t> cuts;  // calls: docs [cuts[k], cuts[k + 1])
+    bool put_first = false;         // one story Put before: the index is not empty
+  };
+  const std::vector<Way> ways = {
+      {"one thread", 1, {0, 700}},
+      {"two threads, one call", 2, {0, 700}},
+      {"three threads, one call", 3, {0, 700}},
+      {"two threads, three calls", 2, {0, 300, 600, 700}},  // the last too small to be a shard
+      {"not empty", 2, {0, 700}, true},
+  };
+  for (const Way& way : ways) {
+    SCOPED_TRACE(way.name);
+    const std::string path = (dir.path() / way.name).string();
     {
       auto many = SearchIndex::Open(path);
       ASSERT_TRUE(many.has_value()) << many.error().ToString();
-      ASSERT_TRUE((*many)->PutMany(docs.size(), [&](std::size_t i) { return docs[i]; }, threads).ok());
+      std::size_t from = 0;
+      if (way.put_first) {
+        ASSERT_TRUE((*many)->Put(docs[0]).ok());
+        from = 1;
+      }
+      for (std::size_t k = 0; k + 1 < way.cuts.size(); ++k) {
+        const std::size_t a = std::max(from, way.cuts[k]), b = way.cuts[k + 1];
+        const std::vector<IndexDocument> part(docs.begin() + static_cast<std::ptrdiff_t>(a),
+                                              docs.begin() + static_cast<std::ptrdiff_t>(b));
+        ASSERT_TRUE((*many)->PutMany(IdsOf(part), [&](std::size_t i) { return part[i]; }, way.threads).ok());
+      }
       ASSERT_TRUE((*many)->Commit(1, 0).ok());
+      auto count = (*many)->Count();
+      ASSERT_TRUE(count.has_value());
+      EXPECT_EQ(*count, 700);
     }
     EXPECT_EQ(Dump(path), expected);
+    EXPECT_FALSE(std::filesystem::exists(path + ".bulk"));  // the shards are gone
   }
 }
 
-TEST(PutMany, StopsAtTheFirstBadDocumentAndPassesOnWhatMakeThrows) {
+TEST(PutMany, ABulkLoadIsMergedBeforeAnythingReadsTheIndex) {
+  // Stories given in any order; a search, a count and MoreLikeThis right after
+  // the call, before any commit, see them all, as after Put.
+  std::vector<IndexDocument> docs = Stories(600);
+  std::reverse(docs.begin(), docs.end());
   testing::TempDir dir;
-  auto opened = SearchIndex::Open((dir.path() / "search").string());
+  const std::string path = (dir.path() / "search").string();
+  auto opened = SearchIndex::Open(path);
   ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
   SearchIndex& idx = **opened;
-  auto make = [](std::size_t i) {
-    // Story 400 has an id the index cannot hold.
-    return Doc(i == 399 ? 0 : static_cast<std::int64_t>(i) + 1, "Story " + std::to_string(i + 1),
-               "tram council harbour");
-  };
-  Status s = idx.PutMany(600, make, 2);
-  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
-  EXPECT_TRUE(idx.Contains(399));
-  EXPECT_FALSE(idx.Contains(401));
+  ASSERT_TRUE(idx.PutMany(IdsOf(docs), [&](std::size_t i) { return docs[i]; }, 2).ok());
+  ASSERT_TRUE(std::filesystem::exists(path + ".bulk"));  // written as shards, not merged yet
+  // Removing a story after the loaded ones (catch-up does, for stories
+  // readers cannot see) has nothing to remove and merges nothing.
+  ASSERT_TRUE(idx.Remove(700).ok());
+  ASSERT_TRUE(std::filesystem::exists(path + ".bulk"));
+  SearchQuery q;
+  q.text = "report";
+  auto found = idx.Search(q);
+  ASSERT_TRUE(found.has_value()) << found.error().ToString();
+  EXPECT_EQ(found->total, 600);
+  EXPECT_FALSE(std::filesystem::exists(path + ".bulk"));
+  EXPECT_TRUE(idx.Contains(1));
+  EXPECT_TRUE(idx.Contains(600));
+  auto like = idx.MoreLikeThis(7, 6);
+  ASSERT_TRUE(like.has_value()) << like.error().ToString();
+  EXPECT_EQ(like->size(), 6u);
+  // A story put after the merge goes in one by one, beside the others;
+  // a loaded one can be removed.
+  IndexDocument late = Doc(1000, "Late report on the tram", "tram council harbour");
+  ASSERT_TRUE(idx.Put(late).ok());
+  ASSERT_TRUE(idx.Remove(5).ok());
+  EXPECT_FALSE(idx.Contains(5));
+  ASSERT_TRUE(idx.Commit(3, 0).ok());
+  auto seq = idx.LastSeq();
+  ASSERT_TRUE(seq.has_value());
+  EXPECT_EQ(*seq, 3);
   auto count = idx.Count();
   ASSERT_TRUE(count.has_value());
-  EXPECT_EQ(*count, 399);
-  for (std::size_t fail_at : {std::size_t{5}, std::size_t{300}}) {
-    SCOPED_TRACE(fail_at);
-    EXPECT_THROW(idx.PutMany(
-                     600,
-                     [&](std::size_t i) {
-                       if (i == fail_at) throw std::runtime_error("make failed");
-                       return make(i);
-                     },
-                     2),
-                 std::runtime_error);
+  EXPECT_EQ(*count, 600);
+}
+
+TEST(PutMany, ShardsLeftByAStoppedProcessAreRemovedOnOpen) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "search").string();
+  const std::vector<IndexDocument> docs = Stories(300);
+  {
+    auto opened = SearchIndex::Open(path);
+    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+    ASSERT_TRUE((*opened)->PutMany(IdsOf(docs), [&](std::size_t i) { return docs[i]; }, 2).ok());
+    // A process that stops here (no commit, no read) leaves shards behind;
+    // the copy below is what it would leave.
+    std::filesystem::copy(path + ".bulk", dir.path() / "left", std::filesystem::copy_options::recursive);
+  }
+  std::filesystem::remove_all(path + ".bulk");
+  std::filesystem::copy(dir.path() / "left", path + ".bulk", std::filesystem::copy_options::recursive);
+  auto again = SearchIndex::Open(path);
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  EXPECT_FALSE(std::filesystem::exists(path + ".bulk"));
+  auto seq = (*again)->LastSeq();
+  ASSERT_TRUE(seq.has_value());
+  EXPECT_EQ(*seq, 0);  // nothing was committed: catch-up starts from the beginning
+  auto count = (*again)->Count();
+  ASSERT_TRUE(count.has_value());
+  EXPECT_EQ(*count, 0);
+}
+
+TEST(PutMany, ABadDocumentIsAnErrorAndWhatMakeThrowsIsPassedOn) {
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE(threads);
+    testing::TempDir dir;
+    auto opened = SearchIndex::Open((dir.path() / "search").string());
+    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+    SearchIndex& idx = **opened;
+    std::vector<std::int64_t> ids;
+    for (std::int64_t id = 1; id <= 600; ++id) ids.push_back(id);
+    auto make = [](std::size_t i) {
+      return Doc(static_cast<std::int64_t>(i) + 1, "Story " + std::to_string(i + 1), "tram council harbour");
+    };
+    // Story 400 is made with an id other than the one asked for.
+    Status s = idx.PutMany(
+        ids, [&](std::size_t i) { return i == 399 ? make(398) : make(i); }, threads);
+    EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+    EXPECT_NE(s.message().find("article 400"), std::string::npos) << s.ToString();
+    // An id the index cannot hold.
+    ids[399] = 0;
+    s = idx.PutMany(
+        ids, [&](std::size_t i) { return i == 399 ? Doc(0, "Zero", "zero") : make(i); }, threads);
+    EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+    ids[399] = 400;
+    for (std::size_t fail_at : {std::size_t{5}, std::size_t{300}}) {
+      SCOPED_TRACE(fail_at);
+      EXPECT_THROW(idx.PutMany(
+                       ids,
+                       [&](std::size_t i) {
+                         if (i == fail_at) throw std::runtime_error("make failed");
+                         return make(i);
+                       },
+                       threads),
+                   std::runtime_error);
+    }
+    // Whatever the failures left, the stories can be put again and are all there.
+    ASSERT_TRUE(idx.PutMany(ids, make, threads).ok());
+    ASSERT_TRUE(idx.Commit(1, 0).ok());
+    auto count = idx.Count();
+    ASSERT_TRUE(count.has_value());
+    EXPECT_EQ(*count, 600);
   }
 }
 
