@@ -245,6 +245,7 @@ struct SearchIndex::Indexers {
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
     Indexer* operator->() { return indexer_.get(); }
+    Indexer& operator*() { return *indexer_; }
 
    private:
     Indexers& from_;
@@ -326,6 +327,17 @@ SearchIndex::Prepared SearchIndex::Prepare(const IndexDocument& d, std::int64_t 
     // positions, for phrases); the headline again under "S" for title:
     // searches. See docs/search-schema.md for what this replaced and why.
     Indexers::Lease indexer(*indexers_);
+    // A term generator keeps a handle on the last document it filled, and
+    // Xapian's handles count their holders without atomics: this document
+    // goes to another thread (the writer), so the generators let go of it
+    // before the indexer is lent to another thread.
+    struct LetGo {
+      Indexer& indexer;
+      ~LetGo() {
+        indexer.tg.set_document(Xapian::Document());
+        indexer.spelling.set_document(Xapian::Document());
+      }
+    } let_go{*indexer};
     Xapian::Document& doc = p.doc;
     Xapian::TermGenerator& tg = indexer->tg;
     tg.set_stemmer(indexer->StemmerFor(d.language));
