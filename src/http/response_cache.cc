@@ -97,6 +97,19 @@ AcceptedEncodings ParseAcceptEncoding(std::string_view header) {
 constexpr int kGzipLevel = 6;
 constexpr int kBrotliQuality = 5;
 
+// The compressors write into a buffer of the worst case's size, kept per
+// thread; the answer is a string of the compressed size. (A string sized
+// for the worst case and then shortened keeps its capacity: each cached
+// page's gzip and brotli variants held about the identity body's size
+// again, twice the bytes the cache counted.)
+namespace {
+char* CompressionBuffer(std::size_t size) {
+  thread_local std::string buffer;
+  if (buffer.size() < size) buffer.resize(size);
+  return buffer.data();
+}
+}  // namespace
+
 std::string GzipCompress(std::string_view data) {
   // A compressor holds its tables (some hundreds of KB): one per thread,
   // made on first use.
@@ -106,25 +119,23 @@ std::string GzipCompress(std::string_view data) {
   thread_local std::unique_ptr<libdeflate_compressor, Free> compressor(
       libdeflate_alloc_compressor(kGzipLevel));
   if (!compressor) return {};
-  std::string out(libdeflate_gzip_compress_bound(compressor.get(), data.size()), '\0');
-  std::size_t size =
-      libdeflate_gzip_compress(compressor.get(), data.data(), data.size(), out.data(), out.size());
+  const std::size_t bound = libdeflate_gzip_compress_bound(compressor.get(), data.size());
+  char* out = CompressionBuffer(bound);
+  std::size_t size = libdeflate_gzip_compress(compressor.get(), data.data(), data.size(), out, bound);
   if (size == 0) return {};
-  out.resize(size);
-  return out;
+  return std::string(out, size);
 }
 
 std::string BrotliCompress(std::string_view data) {
   std::size_t size = BrotliEncoderMaxCompressedSize(data.size());
   if (size == 0) size = data.size() + 1024;
-  std::string out(size, '\0');
+  char* out = CompressionBuffer(size);
   if (!BrotliEncoderCompress(kBrotliQuality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, data.size(),
                              reinterpret_cast<const uint8_t*>(data.data()), &size,
-                             reinterpret_cast<uint8_t*>(out.data()))) {
+                             reinterpret_cast<uint8_t*>(out))) {
     return {};
   }
-  out.resize(size);
-  return out;
+  return std::string(out, size);
 }
 
 ResponseCache::ResponseCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}

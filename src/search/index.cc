@@ -558,7 +558,11 @@ Status SearchIndex::Settle() {
   try {
     db_ = std::make_unique<Xapian::WritableDatabase>(path_, Xapian::DB_CREATE_OR_OPEN);
   } catch (const Xapian::Error& e) {
+    // No index can be opened at its path: an empty one in memory stands in,
+    // so that every method keeps answering (with nothing) and the error is
+    // the caller's to report.
     status = FromXapian(e, path_);
+    db_ = std::make_unique<Xapian::WritableDatabase>(std::string(), Xapian::DB_BACKEND_INMEMORY);
   }
   clean();
   related_ = RelatedState{};

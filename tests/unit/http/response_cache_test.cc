@@ -123,6 +123,28 @@ TEST(ResponseCache, NeverKeepsUncacheableOrFailedRenders) {
   EXPECT_EQ(cache.stats().entries, 1u);
 }
 
+TEST(ResponseCache, CompressedCopiesHoldOnlyTheirOwnBytes) {
+  // The cache's bound counts each variant's size; a variant that kept the
+  // capacity of its worst-case buffer held about the page's size again
+  // (measured: 540 MB for a 256 MiB bound). A page that compresses well
+  // shows it.
+  std::string page;
+  for (int i = 0; page.size() < 30000; ++i) {
+    page += "<p>Paragraph " + std::to_string(i % 50) + " of the story, with the same words again.</p>\n";
+  }
+  for (int round = 0; round < 2; ++round) {  // the second reuses the thread's buffer
+    const std::string gz = GzipCompress(page);
+    const std::string br = BrotliCompress(page);
+    ASSERT_FALSE(gz.empty());
+    ASSERT_FALSE(br.empty());
+    EXPECT_LT(gz.size(), page.size() / 4);
+    EXPECT_LT(br.size(), page.size() / 4);
+    EXPECT_LE(gz.capacity(), gz.size() + 16);
+    EXPECT_LE(br.capacity(), br.size() + 16);
+    EXPECT_EQ(Gunzip(gz), page);
+  }
+}
+
 TEST(ResponseCache, EvictsLeastRecentlyUsedPastTheBound) {
   // Room for two 1000-byte pages with their overhead (compressed copies and
   // prepared headers, some 1,700 bytes each), not for three.
