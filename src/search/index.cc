@@ -479,7 +479,9 @@ Status SearchIndex::PutBulk(const std::vector<std::int64_t>& ids,
   if (!bulk_) bulk_.emplace();
   const std::size_t runs = static_cast<std::size_t>(threads);
   std::vector<std::string> dirs;
-  for (std::size_t t = 0; t < runs; ++t) dirs.push_back(path_ + ".bulk/" + std::to_string(bulk_->made++));
+  for (std::size_t t = 0; t < runs; ++t) {
+    dirs.push_back(path_ + ".bulk/" + std::to_string(bulk_->shards.size() + t));  // a failed call's are gone
+  }
   std::vector<Status> failed(runs);
   ParallelFor(runs, threads, [&](std::size_t t) {
     const std::size_t from = order.size() * t / runs, to = order.size() * (t + 1) / runs;

@@ -179,7 +179,6 @@ class SearchIndex {
   struct Bulk {
     std::vector<std::string> shards;  // folders beside the index's
     std::int64_t last_id = 0;
-    int made = 0;  // shard folders named so far
   };
   static constexpr std::size_t kBulkMin = 256;    // stories in a call, at least
   static constexpr std::size_t kMaxShards = 64;   // then merged (open files)
