@@ -260,6 +260,13 @@ struct SearchIndex::Prepared {
   // The headline's, dek's and dateline's words as typed, each with its
   // count, for the spelling table.
   std::vector<std::pair<std::string, Xapian::termcount>> spelling;
+
+  // Puts the document and its spelling words into `db` (the index, or a
+  // bulk load's shard).
+  void WriteTo(Xapian::WritableDatabase& db) const {
+    for (const auto& [word, count] : spelling) db.add_spelling(word, count);
+    db.replace_document(static_cast<Xapian::docid>(id), doc);
+  }
 };
 
 SearchIndex::SearchIndex(std::string path) : path_(std::move(path)), indexers_(std::make_unique<Indexers>()) {}
@@ -392,8 +399,7 @@ Status SearchIndex::Write(Prepared& p) {
   std::lock_guard lock(mu_);
   try {
     DL_RETURN_IF_ERROR(Settle());
-    for (const auto& [word, count] : p.spelling) db_->add_spelling(word, count);
-    db_->replace_document(static_cast<Xapian::docid>(p.id), p.doc);
+    p.WriteTo(*db_);
     related_.doc_vectors.erase(static_cast<Xapian::docid>(p.id));
   } catch (const Xapian::Error& e) {
     return FromXapian(e, path_);
@@ -493,8 +499,7 @@ Status SearchIndex::PutBulk(const std::vector<std::int64_t>& ids,
           failed[t] = p.error;
           return;
         }
-        for (const auto& [word, count] : p.spelling) shard.add_spelling(word, count);
-        shard.replace_document(static_cast<Xapian::docid>(p.id), p.doc);
+        p.WriteTo(shard);
       }
       shard.commit();
     } catch (const Xapian::Error& e) {
