@@ -138,10 +138,7 @@ Result<std::vector<std::string>> StaticBuild::Urls() {
     pages = std::min<std::int64_t>(pages, settings.max_page);
     for (std::int64_t n = 2; n <= pages; ++n) urls.insert(base + "page/" + std::to_string(n) + "/");
   };
-  auto count = [&](ArticleQuery q) -> Result<std::int64_t> {
-    q.visible_at = now;
-    return store.CountArticles(q);
-  };
+  auto count = [&](const ArticleQuery& q) { return site_.CountListing(q, now); };
   auto feeds = [&](const std::string& base) {
     for (const OutputFormat& f : OutputFormats()) {
       if (f.is_feed) urls.insert(base + std::string(f.file_name));

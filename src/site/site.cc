@@ -85,6 +85,13 @@ std::vector<Article> Site::Visible(ArticleQuery q) {
   return std::move(*r);
 }
 
+Result<std::int64_t> Site::CountListing(const ArticleQuery& q, Seconds now) {
+  std::int64_t total = 0;
+  auto none = ListingWindow(store_, Snapshot().get(), q, now, 0, 0, &total);
+  if (!none) return Fail(none.error());
+  return total;
+}
+
 std::string Site::Url(const Article& a) const { return settings_.permalink.Build(a, settings_.zone); }
 
 std::string Site::Excerpt(const Article& a) { return content_.Excerpt(a); }
@@ -295,21 +302,20 @@ std::optional<Page> Site::StaticPageAt(std::string_view path) {
 
 Page Site::ListPage(std::string_view kind, const ArticleQuery& query, json header,
                     std::string base_path, int page) {
-  ArticleQuery q = query;
-  q.visible_at = clock_.Now();
-  std::shared_ptr<const SiteSnapshot> snap = Snapshot();
-  auto total = snap ? snap->Count(store_, q) : store_.CountArticles(q);
-  if (!total) throw std::runtime_error(total.error().ToString());
   int per = settings_.per_page;
-  int pages = static_cast<int>((*total + per - 1) / per);
+  // The whole listing's ids (remembered for every page of it), then this
+  // page's stories by id.
+  std::int64_t total = 0;
+  auto stories = ListingWindow(store_, Snapshot().get(), query, clock_.Now(),
+                               static_cast<std::size_t>(page - 1) * per, per, &total);
+  if (!stories) throw std::runtime_error(stories.error().ToString());
+  int pages = static_cast<int>((total + per - 1) / per);
   // An empty section front exists; an empty tag, author or archive does not
   // (it would reveal stories readers cannot see).
-  if (*total == 0 && kind != "section" && kind != "latest") return NotFound();
+  if (total == 0 && kind != "section" && kind != "latest") return NotFound();
   if (page > std::max(pages, 1) || page > settings_.max_page) return NotFound();
-  q.limit = per;
-  q.offset = (page - 1) * per;
   json items = json::array();
-  for (const Article& a : Visible(q)) items.push_back(Item(a));
+  for (const Article& a : *stories) items.push_back(Item(a));
 
   std::string path = page == 1 ? base_path : base_path + "page/" + std::to_string(page) + "/";
   std::string title = header.value("title", "");
@@ -325,7 +331,7 @@ Page Site::ListPage(std::string_view kind, const ArticleQuery& query, json heade
   header["kind"] = kind;
   header["is_" + std::string(kind)] = true;
   header["items"] = items;
-  header["count"] = *total;
+  header["count"] = total;
   json pagination = {{"current", page}, {"total", std::max(pages, 1)}};
   if (page > 1) {
     pagination["prev_url"] = page == 2 ? base_path : base_path + "page/" + std::to_string(page - 1) + "/";

@@ -78,6 +78,10 @@ class Site {
   ContentMemo& content() { return content_; }
   SiteTables& tables() { return tables_; }
 
+  // How many stories the listing `q` (a section, tag, author or archive)
+  // shows readers at `now`: the number its pages are cut from, from the
+  // same memo as the pages (the static build counts its pages with it).
+  Result<std::int64_t> CountListing(const ArticleQuery& q, Seconds now);
   // How many corrections /corrections/ lists: those on stories readers
   // can see now (the static build pages the list by it).
   std::int64_t CountVisibleCorrections();
@@ -144,7 +148,6 @@ class Site {
   std::string Url(const Article& a) const;
   std::string Excerpt(const Article& a);
   std::vector<Article> Visible(ArticleQuery q);
-
   struct SearchOutcome {
     SearchResults results;
     std::vector<std::pair<Article, const SearchHit*>> hits;  // visible ones only

@@ -1,5 +1,7 @@
 #include "site/site_tables.h"
 
+#include <algorithm>
+
 namespace dateline {
 
 SiteSnapshot::SiteSnapshot(std::int64_t seq, std::vector<Section> sections)
@@ -12,9 +14,9 @@ const Section* SiteSnapshot::FindSection(std::string_view slug) const {
   return it == by_slug_.end() ? nullptr : &sections_[it->second];
 }
 
-// Every field CountArticles reads, each length-prefixed or fixed, so two
-// different queries never share a key.
-std::string SiteSnapshot::CountKey(const ArticleQuery& q) {
+// Every field ListArticleIds reads but the time (the span stands for it),
+// each length-prefixed or fixed, so two different queries never share a key.
+std::string SiteSnapshot::ListingKey(const ArticleQuery& q) {
   std::string key;
   auto text = [&key](std::string_view s) {
     key += std::to_string(s.size());
@@ -30,30 +32,82 @@ std::string SiteSnapshot::CountKey(const ArticleQuery& q) {
   text(q.author_slug);
   number(q.published_from);
   number(q.published_before);
-  number(q.visible_at);
+  number(q.visible_at ? 1 : 0);
   number(q.featured_only ? 1 : 0);
   number(static_cast<std::int64_t>(q.statuses.size()));
   for (PublishState s : q.statuses) number(static_cast<std::int64_t>(s));
   number(q.owner_id);
   text(q.headline_contains);
+  number(static_cast<std::int64_t>(q.order));
   number(static_cast<std::int64_t>(q.exclude_ids.size()));
   for (std::int64_t id : q.exclude_ids) number(id);
   return key;
 }
 
-Result<std::int64_t> SiteSnapshot::Count(Store& store, const ArticleQuery& q) const {
-  std::string key = CountKey(q);
+Result<SiteSnapshot::Ids> SiteSnapshot::Listing(Store& store, ArticleQuery q, Seconds now) const {
+  q.visible_at = now;
+  std::string key = ListingKey(q);
+  std::uint64_t span = 0;
+  bool in_span = false;
   {
     std::lock_guard lock(mu_);
-    auto it = counts_.find(key);
-    if (it != counts_.end()) return it->second;
+    in_span = has_span_ && now >= from_ && (!until_ || now < *until_);
+    if (in_span) {
+      auto it = listings_.find(key);
+      if (it != listings_.end()) return it->second;
+      span = span_;
+    }
   }
-  auto n = store.CountArticles(q);
-  if (!n) return n;
+  if (!in_span) {
+    auto next = store.NextVisibleAfter(now);
+    if (!next) return Fail(next.error());
+    std::lock_guard lock(mu_);
+    // Another thread may have started a span meanwhile; the later one
+    // stands (both are right for the times they were asked at).
+    has_span_ = true;
+    from_ = now;
+    until_ = *next;
+    span = ++span_;
+    listings_.clear();
+    listed_ids_ = 0;
+  }
+  auto ids = store.ListArticleIds(q);
+  if (!ids) return Fail(ids.error());
+  Ids made = std::make_shared<const std::vector<std::int64_t>>(std::move(*ids));
   std::lock_guard lock(mu_);
-  if (counts_.size() >= kMaxCounts) counts_.clear();
-  counts_.emplace(std::move(key), *n);
-  return n;
+  if (span_ == span) {  // not remembered across spans: it holds for `now` only
+    if (listed_ids_ + made->size() > kMaxListedIds) {
+      listings_.clear();
+      listed_ids_ = 0;
+    }
+    if (listings_.emplace(std::move(key), made).second) listed_ids_ += made->size();
+  }
+  return made;
+}
+
+Result<std::vector<Article>> ListingWindow(Store& store, const SiteSnapshot* snap,
+                                           const ArticleQuery& q, Seconds now, std::size_t from,
+                                           std::size_t count, std::int64_t* total) {
+  SiteSnapshot::Ids ids;
+  if (snap != nullptr) {
+    auto listed = snap->Listing(store, q, now);
+    if (!listed) return Fail(listed.error());
+    ids = std::move(*listed);
+  } else {
+    ArticleQuery at = q;
+    at.visible_at = now;
+    auto listed = store.ListArticleIds(at);
+    if (!listed) return Fail(listed.error());
+    ids = std::make_shared<const std::vector<std::int64_t>>(std::move(*listed));
+  }
+  if (total != nullptr) *total = static_cast<std::int64_t>(ids->size());
+  from = std::min(from, ids->size());
+  std::size_t to = from + std::min(count, ids->size() - from);
+  auto stories = store.GetArticles(std::vector<std::int64_t>(
+      ids->begin() + static_cast<std::ptrdiff_t>(from), ids->begin() + static_cast<std::ptrdiff_t>(to)));
+  if (!stories) return stories;
+  std::erase_if(*stories, [now](const Article& a) { return !IsVisible(a, now); });
+  return stories;
 }
 
 std::shared_ptr<const SiteSnapshot> SiteTables::Current() {

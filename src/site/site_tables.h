@@ -11,15 +11,21 @@
 // rendering makes two store queries for all its section lookups instead of
 // one per listed story.
 //
-// Listing counts are remembered in the snapshot too, keyed by the query and
-// the visibility time it was asked at (a scheduled story's time coming
-// changes a count without a write): the static build pages each listing
-// through one count instead of one per page.
+// Listings are remembered in the snapshot too: the ids of every story a
+// listing shows, in order, asked of the store once (ListArticleIds, which
+// reads the listing's own index) and then cut into pages in memory, its
+// count being their number. A listing of what readers may see depends on
+// the time as well as the data: a scheduled story's time coming changes it
+// without a write. So the listings belong to a span of time in which no
+// publish time falls (from a time asked at to the store's
+// NextVisibleAfter of it), and a time outside the span starts a new one.
+// The static build pages every listing, and each page used to ask the
+// store for its stories at an OFFSET, reading the listing up to it.
 //
 // Failure: when the store cannot answer, Current() returns null and callers
 // ask the store directly, as they would without the tables.
 // Thread-safety: all methods may be called from any thread; a snapshot is
-// immutable apart from its mutex-guarded count memo.
+// immutable apart from its mutex-guarded listing memo.
 #pragma once
 
 #include <cstdint>
@@ -45,21 +51,41 @@ class SiteSnapshot {
   // The section with this slug, or null.
   const Section* FindSection(std::string_view slug) const;
 
-  // CountArticles(q) for this generation, asked of `store` once per
-  // distinct query (q.visible_at included).
-  Result<std::int64_t> Count(Store& store, const ArticleQuery& q) const;
+  using Ids = std::shared_ptr<const std::vector<std::int64_t>>;
+  // The ids of every story `q` matches when readers look at time `now`
+  // (q.visible_at becomes `now`; q.limit and q.offset are ignored), in
+  // q.order: Store::ListArticleIds, asked once per distinct query in this
+  // generation and span of time (see the header comment).
+  Result<Ids> Listing(Store& store, ArticleQuery q, Seconds now) const;
 
-  static constexpr std::size_t kMaxCounts = 100000;
+  // The memo is emptied when it holds more ids than this (32 MiB).
+  static constexpr std::size_t kMaxListedIds = std::size_t{4} << 20;
 
  private:
-  static std::string CountKey(const ArticleQuery& q);
+  static std::string ListingKey(const ArticleQuery& q);
 
   const std::int64_t seq_;
   const std::vector<Section> sections_;
   std::unordered_map<std::string, std::size_t> by_slug_;
+  // The span of time the listings hold for: [from, until), until unset when
+  // no story is due later; `span` counts the spans started.
   mutable std::mutex mu_;
-  mutable std::unordered_map<std::string, std::int64_t> counts_;
+  mutable bool has_span_ = false;
+  mutable Seconds from_ = 0;
+  mutable std::optional<Seconds> until_;
+  mutable std::uint64_t span_ = 0;
+  mutable std::unordered_map<std::string, Ids> listings_;
+  mutable std::size_t listed_ids_ = 0;
 };
+
+// The stories at positions [from, from + count) of the listing `q` at
+// `now` (SiteSnapshot::Listing), read by id, and when `total` is set the
+// listing's length: through `snap`'s memo, or straight from the store when
+// `snap` is null. A story taken down since the listing was read (by a
+// write after the snapshot) is left out.
+Result<std::vector<Article>> ListingWindow(Store& store, const SiteSnapshot* snap,
+                                           const ArticleQuery& q, Seconds now, std::size_t from,
+                                           std::size_t count, std::int64_t* total = nullptr);
 
 class SiteTables {
  public:

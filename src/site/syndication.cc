@@ -154,9 +154,10 @@ std::optional<Feed> Syndication::BuildFeed(const FeedPath& where) {
   } else {
     feed.description = settings_.description;
   }
-  q.visible_at = clock_.Now();
-  q.limit = settings_.feed_items;
-  auto list = store_.ListArticles(q);
+  // The listing's first stories, through the memo its pages use.
+  std::shared_ptr<const SiteSnapshot> snap = tables_ ? tables_->Current() : nullptr;
+  auto list = ListingWindow(store_, snap.get(), q, clock_.Now(), 0,
+                            static_cast<std::size_t>(std::max(settings_.feed_items, 0)));
   if (!list) throw std::runtime_error(list.error().ToString());
   // An empty tag or author does not exist for readers (as on the site).
   if (list->empty() && (where.kind == "tag" || where.kind == "author")) return std::nullopt;
@@ -168,7 +169,6 @@ std::optional<Feed> Syndication::BuildFeed(const FeedPath& where) {
   feed.language = settings_.language;
   feed.icon_url = logo_url_;
   Seconds updated = 0;
-  std::shared_ptr<const SiteSnapshot> snap = tables_ ? tables_->Current() : nullptr;
   for (const Article& a : *list) {
     feed.items.push_back(Item(a, snap.get()));
     updated = std::max(updated, Touched(a));

@@ -105,6 +105,15 @@ class Store {
   virtual Result<Article> GetArticleBySlug(std::string_view slug) = 0;
   virtual Result<std::vector<Article>> ListArticles(const ArticleQuery& q) = 0;
   virtual Result<std::int64_t> CountArticles(const ArticleQuery& q) = 0;
+  // Every article the query matches, in its order, as ids (q.limit and
+  // q.offset are ignored): what ListArticles would list page after page.
+  // Read from the listing's own index (a tag's or an author's stories, a
+  // section's), so a listing costs its own length, not the site's.
+  virtual Result<std::vector<std::int64_t>> ListArticleIds(const ArticleQuery& q) = 0;
+  // The first publish time after `t` of a published or scheduled article:
+  // until then, what readers may see changes only by a write. Null when
+  // no such article exists.
+  virtual Result<std::optional<Seconds>> NextVisibleAfter(Seconds t) = 0;
   // Every article, ordered by id (export, reindex).
   virtual Result<std::vector<Article>> AllArticles() = 0;
   // Visible articles sharing tags with `article_id`, most shared first,

@@ -60,6 +60,7 @@ std::string Stmt::Text(int col) const {
 
 Db::~Db() {
   for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  for (auto& [sql, stmt] : text_cache_) sqlite3_finalize(stmt);
   if (db_ != nullptr) sqlite3_close(db_);
 }
 
@@ -112,15 +113,27 @@ Status Db::Exec(std::string_view sql) {
   return Status::Ok();
 }
 
-Result<Stmt> Db::Prepare(const char* sql) {
-  auto it = cache_.find(sql);
-  if (it != cache_.end()) return Stmt(it->second);
+namespace {
+
+template <typename Cache, typename Key>
+Result<Stmt> PrepareInto(Db& db, Cache& cache, const Key& key, const char* sql) {
+  auto it = cache.find(key);
+  if (it != cache.end()) return Stmt(it->second);
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
-    return Fail(Error("cannot prepare statement"));
+  if (sqlite3_prepare_v3(db.handle(), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+      SQLITE_OK) {
+    return Fail(db.Error("cannot prepare statement"));
   }
-  cache_.emplace(sql, stmt);
+  cache.emplace(key, stmt);
   return Stmt(stmt);
+}
+
+}  // namespace
+
+Result<Stmt> Db::Prepare(const char* sql) { return PrepareInto(*this, cache_, sql, sql); }
+
+Result<Stmt> Db::Prepare(const std::string& sql) {
+  return PrepareInto(*this, text_cache_, sql, sql.c_str());
 }
 
 }  // namespace dateline::sqlite

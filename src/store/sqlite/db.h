@@ -74,6 +74,9 @@ class Db {
   // A cached prepared statement (keyed by the address of a string
   // literal), reset when the returned Stmt goes away.
   Result<Stmt> Prepare(const char* sql);
+  // The same for SQL put together at run time, keyed by its text (a
+  // caller makes few distinct texts: one per shape of query).
+  Result<Stmt> Prepare(const std::string& sql);
   std::int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
   // Whether a transaction is open (BEGIN without COMMIT or ROLLBACK yet).
@@ -84,6 +87,7 @@ class Db {
  private:
   sqlite3* db_ = nullptr;
   std::map<const char*, sqlite3_stmt*> cache_;
+  std::map<std::string, sqlite3_stmt*, std::less<>> text_cache_;
   std::string path_;
 };
 

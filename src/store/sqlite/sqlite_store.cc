@@ -54,6 +54,59 @@ using sqlite::Stmt;
 #define DL_LIST_ARTICLES(order_by) \
   "SELECT " DL_ARTICLE_COLUMNS DL_QUERY_WHERE "ORDER BY " order_by " LIMIT ?9 OFFSET ?10"
 
+#define DL_ORDER_PUBLISHED "a.published_at DESC, a.id DESC"
+#define DL_ORDER_MODIFIED "a.modified_at DESC, a.id DESC"
+#define DL_ORDER_HEADLINE "a.headline COLLATE NOCASE, a.id DESC"
+
+// The statement of ListArticleIds for this query's shape. DL_QUERY_WHERE
+// is one statement for every shape, so its plan walks the time index and
+// tests each story: right for one page of a long listing (it stops at the
+// page), but a whole listing of a rare tag would test every story of the
+// site. Here the statement starts from the listing's own index (the tag's
+// or the author's links, the section's stories; else every story) and
+// holds only the conditions the query sets, with the parameter numbers of
+// BindQuery.
+Result<std::string> ArticleIdsSql(const ArticleQuery& q) {
+  const char* order = nullptr;
+  switch (q.order) {
+    case ArticleOrder::kPublishedNewest: order = DL_ORDER_PUBLISHED; break;
+    case ArticleOrder::kModifiedNewest: order = DL_ORDER_MODIFIED; break;
+    case ArticleOrder::kHeadline: order = DL_ORDER_HEADLINE; break;
+  }
+  if (order == nullptr) return Fail(Status::InvalidArgument("order: unknown"));
+  constexpr const char* kSection = "a.section_id = (SELECT id FROM sections WHERE slug = ?1)";
+  constexpr const char* kAuthor =
+      "a.id IN (SELECT y.article_id FROM article_authors y "
+      "JOIN authors u ON u.id = y.author_id WHERE u.slug = ?3)";
+  // CROSS JOIN keeps SQLite from starting at the time index instead.
+  std::string sql = "SELECT a.id FROM ";
+  if (!q.tag_slug.empty()) {
+    sql += "article_tags d CROSS JOIN articles a "
+           "WHERE d.tag_id = (SELECT id FROM tags WHERE slug = ?2) AND a.id = d.article_id";
+    if (!q.author_slug.empty()) sql += std::string(" AND ") + kAuthor;
+    if (!q.section_slug.empty()) sql += std::string(" AND ") + kSection;
+  } else if (!q.author_slug.empty()) {
+    sql += "article_authors d CROSS JOIN articles a "
+           "WHERE d.author_id = (SELECT id FROM authors WHERE slug = ?3) AND a.id = d.article_id";
+    if (!q.section_slug.empty()) sql += std::string(" AND ") + kSection;
+  } else if (!q.section_slug.empty()) {
+    sql += std::string("articles a WHERE ") + kSection;
+  } else {
+    sql += "articles a WHERE 1";
+  }
+  if (q.published_from) sql += " AND a.published_at >= ?4";
+  if (q.published_before) sql += " AND a.published_at < ?5";
+  if (q.visible_at) sql += " AND " DL_VISIBLE("?6");
+  if (q.featured_only) sql += " AND a.featured = 1";
+  if (!q.exclude_ids.empty()) sql += " AND a.id NOT IN (SELECT value FROM json_each(?8))";
+  if (!q.statuses.empty()) sql += " AND a.status IN (SELECT value FROM json_each(?11))";
+  if (q.owner_id != 0) sql += " AND a.owner_id = ?12";
+  if (!q.headline_contains.empty()) sql += " AND a.headline LIKE '%' || ?13 || '%' ESCAPE '\\'";
+  sql += " ORDER BY ";
+  sql += order;
+  return sql;
+}
+
 std::string IdsJson(const std::vector<std::int64_t>& ids) {
   std::string out = "[";
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -242,13 +295,13 @@ class SqliteStore final : public Store {
     const char* sql = nullptr;
     switch (q.order) {
       case ArticleOrder::kPublishedNewest:
-        sql = DL_LIST_ARTICLES("a.published_at DESC, a.id DESC");
+        sql = DL_LIST_ARTICLES(DL_ORDER_PUBLISHED);
         break;
       case ArticleOrder::kModifiedNewest:
-        sql = DL_LIST_ARTICLES("a.modified_at DESC, a.id DESC");
+        sql = DL_LIST_ARTICLES(DL_ORDER_MODIFIED);
         break;
       case ArticleOrder::kHeadline:
-        sql = DL_LIST_ARTICLES("a.headline COLLATE NOCASE, a.id DESC");
+        sql = DL_LIST_ARTICLES(DL_ORDER_HEADLINE);
         break;
     }
     if (sql == nullptr) return Fail(Status::InvalidArgument("order: unknown"));
@@ -267,6 +320,32 @@ class SqliteStore final : public Store {
     std::int64_t n = st->Step() ? st->Int(0) : 0;
     if (!st->status().ok()) return Fail(st->status());
     return n;
+  }
+
+  Result<std::vector<std::int64_t>> ListArticleIds(const ArticleQuery& q) override {
+    auto sql = ArticleIdsSql(q);
+    if (!sql) return Fail(sql.error());
+    ReadHandle r = Reader();
+    auto st = r.db().Prepare(*sql);
+    if (!st) return Fail(st.error());
+    BindQuery(*st, q);
+    std::vector<std::int64_t> ids;
+    while (st->Step()) ids.push_back(st->Int(0));
+    if (!st->status().ok()) return Fail(st->status());
+    return ids;
+  }
+
+  Result<std::optional<Seconds>> NextVisibleAfter(Seconds t) override {
+    ReadHandle r = Reader();
+    auto st = r.db().Prepare(
+        "SELECT min(published_at) FROM articles "
+        "WHERE status IN ('published', 'scheduled') AND published_at > ?1");
+    if (!st) return Fail(st.error());
+    st->Bind(1, std::int64_t{t});
+    std::optional<Seconds> next;
+    if (st->Step()) next = st->OptInt(0);
+    if (!st->status().ok()) return Fail(st->status());
+    return next;
   }
 
   Result<std::vector<Article>> AllArticles() override {

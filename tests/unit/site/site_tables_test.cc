@@ -65,21 +65,89 @@ TEST_F(SiteTablesTest, OneSnapshotUntilTheStoreChanges) {
   EXPECT_NE(first->FindSection("world")->name, "The World");  // a pinned page keeps its own
 }
 
-TEST_F(SiteTablesTest, CountsFollowTheStoreAndTheClock) {
-  Save("a", "world", 100);
-  Save("b", "world", 200);
+std::vector<std::int64_t> Ids(const Result<SiteSnapshot::Ids>& r) {
+  EXPECT_TRUE(r.has_value()) << r.error().ToString();
+  return r ? **r : std::vector<std::int64_t>{};
+}
+
+TEST_F(SiteTablesTest, ListingsFollowTheStoreAndTheClock) {
+  Article a = Save("a", "world", 100);
+  Article b = Save("b", "world", 200);
+  Article sport = Save("s", "sport", 150);
   SiteTables tables(*store_);
   ArticleQuery q;
   q.section_slug = "world";
-  q.visible_at = 150;
-  EXPECT_EQ(*tables.Current()->Count(*store_, q), 1);
-  q.visible_at = 250;  // a later time is another question
-  EXPECT_EQ(*tables.Current()->Count(*store_, q), 2);
-  q.tag_slug = "x";  // so is another filter
-  EXPECT_EQ(*tables.Current()->Count(*store_, q), 0);
+  q.limit = 1;  // a listing is the whole list, whatever the page size
+  q.offset = 1;
+  EXPECT_EQ(Ids(tables.Current()->Listing(*store_, q, 150)), std::vector<std::int64_t>{a.id});
+  // b's publish time reached: the same generation, another answer.
+  EXPECT_EQ(Ids(tables.Current()->Listing(*store_, q, 250)),
+            (std::vector<std::int64_t>{b.id, a.id}));
+  // An earlier time again (a clock set back) is asked anew too.
+  EXPECT_EQ(Ids(tables.Current()->Listing(*store_, q, 120)), std::vector<std::int64_t>{a.id});
+  ArticleQuery all;  // another filter is another listing
+  EXPECT_EQ(Ids(tables.Current()->Listing(*store_, all, 250)),
+            (std::vector<std::int64_t>{b.id, sport.id, a.id}));
+  q.tag_slug = "x";
+  EXPECT_TRUE(Ids(tables.Current()->Listing(*store_, q, 250)).empty());
   q.tag_slug.clear();
-  Save("c", "world", 220);  // a write starts a new generation
-  EXPECT_EQ(*tables.Current()->Count(*store_, q), 3);
+  Article c = Save("c", "world", 220);  // a write starts a new generation
+  EXPECT_EQ(Ids(tables.Current()->Listing(*store_, q, 250)),
+            (std::vector<std::int64_t>{c.id, b.id, a.id}));
+}
+
+TEST_F(SiteTablesTest, AListingIsReadOnceWhileNoStoryComesDue) {
+  Article a = Save("a", "world", 100);
+  Article later = Save("later", "world", 5000);  // scheduled for 5000
+  SiteTables tables(*store_);
+  auto snap = tables.Current();
+  ArticleQuery q;
+  q.section_slug = "world";
+  auto first = snap->Listing(*store_, q, 1000);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(**first, std::vector<std::int64_t>{a.id});
+  // Any time before 5000 holds the same list: the memo's own copy.
+  auto again = snap->Listing(*store_, q, 4999);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(*again, *first);
+  // At 5000 the scheduled story is visible: a new span, asked anew.
+  auto due = snap->Listing(*store_, q, 5000);
+  ASSERT_TRUE(due.has_value());
+  EXPECT_NE(*due, *first);
+  EXPECT_EQ(**due, (std::vector<std::int64_t>{later.id, a.id}));
+}
+
+TEST_F(SiteTablesTest, ListingWindowCutsPagesAndDropsWhatWasTakenDown) {
+  std::vector<Article> saved;
+  for (int i = 0; i < 5; ++i) saved.push_back(Save("w" + std::to_string(i), "world", 100 + i));
+  SiteTables tables(*store_);
+  auto snap = tables.Current();
+  ArticleQuery q;
+  q.section_slug = "world";
+  std::int64_t total = 0;
+  auto page2 = ListingWindow(*store_, snap.get(), q, 1000, 2, 2, &total);
+  ASSERT_TRUE(page2.has_value()) << page2.error().ToString();
+  EXPECT_EQ(total, 5);
+  ASSERT_EQ(page2->size(), 2u);
+  EXPECT_EQ((*page2)[0].slug, "w2");
+  EXPECT_EQ((*page2)[1].slug, "w1");
+  auto past_end = ListingWindow(*store_, snap.get(), q, 1000, 10, 2);
+  ASSERT_TRUE(past_end.has_value());
+  EXPECT_TRUE(past_end->empty());
+  // Unpublished after the snapshot was taken: the old snapshot still lists
+  // its id, and the window leaves the story out.
+  Article down = saved[2];
+  down.status = PublishState::kUnpublished;
+  ASSERT_TRUE(store_->SaveArticle(down).ok());
+  auto after = ListingWindow(*store_, snap.get(), q, 1000, 2, 2);
+  ASSERT_TRUE(after.has_value());
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ((*after)[0].slug, "w1");
+  // Without a snapshot the store is asked directly.
+  auto direct = ListingWindow(*store_, nullptr, q, 1000, 0, 10, &total);
+  ASSERT_TRUE(direct.has_value());
+  EXPECT_EQ(total, 4);
+  EXPECT_EQ(direct->size(), 4u);
 }
 
 }  // namespace
