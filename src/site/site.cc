@@ -80,6 +80,7 @@ std::string Site::SectionName(const SiteSnapshot* snap, const std::string& slug)
 
 std::vector<Article> Site::Visible(ArticleQuery q) {
   q.visible_at = clock_.Now();
+  q.links = false;  // listed as cards (Item)
   auto r = store_.ListArticles(q);
   if (!r) throw std::runtime_error(r.error().ToString());
   return std::move(*r);
@@ -87,7 +88,7 @@ std::vector<Article> Site::Visible(ArticleQuery q) {
 
 Result<std::int64_t> Site::CountListing(const ArticleQuery& q, Seconds now) {
   std::int64_t total = 0;
-  auto none = ListingWindow(store_, Snapshot().get(), q, now, 0, 0, &total);
+  auto none = ListingWindow(store_, Snapshot().get(), q, now, 0, 0, false, &total);
   if (!none) return Fail(none.error());
   return total;
 }
@@ -307,7 +308,8 @@ Page Site::ListPage(std::string_view kind, const ArticleQuery& query, json heade
   // page's stories by id.
   std::int64_t total = 0;
   auto stories = ListingWindow(store_, Snapshot().get(), query, clock_.Now(),
-                               static_cast<std::size_t>(page - 1) * per, per, &total);
+                               static_cast<std::size_t>(page - 1) * per, per,
+                               /*links=*/false, &total);
   if (!stories) throw std::runtime_error(stories.error().ToString());
   int pages = static_cast<int>((total + per - 1) / per);
   // An empty section front exists; an empty tag, author or archive does not
@@ -422,7 +424,7 @@ std::vector<Article> Site::RelatedNews(const Article& a, std::vector<std::int64_
       for (std::int64_t id : *computed) {
         if (std::find(used.begin(), used.end(), id) == used.end()) wanted.push_back(id);
       }
-      auto stories = store_.GetArticles(wanted);
+      auto stories = store_.GetArticles(wanted, /*links=*/false);
       if (!stories) throw std::runtime_error(stories.error().ToString());
       for (Article& r : *stories) {
         if (full()) break;

@@ -14,9 +14,11 @@
 // Store allows it (SqliteStore does). Site's mutable state is its caches,
 // each thread-safe: a memo of rendered bodies and excerpts keyed by (story
 // id, version) (site/content_memo.h), shared with the feeds and the static
-// build; and the sections and listing counts of the store's current
-// change-log generation (site/site_tables.h), which each page pins once, so
-// a page makes a handful of store queries however many stories it lists.
+// build; and the sections and the listings (every listed story's id, in
+// order) of the store's current change-log generation
+// (site/site_tables.h), which each page pins once, so a page makes a
+// handful of store queries however many stories it lists, and a listing's
+// page N is cut from its ids instead of read at an OFFSET.
 #pragma once
 
 #include <memory>

@@ -87,7 +87,8 @@ Result<SiteSnapshot::Ids> SiteSnapshot::Listing(Store& store, ArticleQuery q, Se
 
 Result<std::vector<Article>> ListingWindow(Store& store, const SiteSnapshot* snap,
                                            const ArticleQuery& q, Seconds now, std::size_t from,
-                                           std::size_t count, std::int64_t* total) {
+                                           std::size_t count, bool links,
+                                           std::int64_t* total) {
   SiteSnapshot::Ids ids;
   if (snap != nullptr) {
     auto listed = snap->Listing(store, q, now);
@@ -104,7 +105,8 @@ Result<std::vector<Article>> ListingWindow(Store& store, const SiteSnapshot* sna
   from = std::min(from, ids->size());
   std::size_t to = from + std::min(count, ids->size() - from);
   auto stories = store.GetArticles(std::vector<std::int64_t>(
-      ids->begin() + static_cast<std::ptrdiff_t>(from), ids->begin() + static_cast<std::ptrdiff_t>(to)));
+      ids->begin() + static_cast<std::ptrdiff_t>(from), ids->begin() + static_cast<std::ptrdiff_t>(to)),
+      links);
   if (!stories) return stories;
   std::erase_if(*stories, [now](const Article& a) { return !IsVisible(a, now); });
   return stories;

@@ -79,13 +79,15 @@ class SiteSnapshot {
 };
 
 // The stories at positions [from, from + count) of the listing `q` at
-// `now` (SiteSnapshot::Listing), read by id, and when `total` is set the
-// listing's length: through `snap`'s memo, or straight from the store when
-// `snap` is null. A story taken down since the listing was read (by a
-// write after the snapshot) is left out.
+// `now` (SiteSnapshot::Listing), read by id (with their tags, authors and
+// pins when `links`), and when `total` is set the listing's length:
+// through `snap`'s memo, or straight from the store when `snap` is null. A
+// story taken down since the listing was read (by a write after the
+// snapshot) is left out.
 Result<std::vector<Article>> ListingWindow(Store& store, const SiteSnapshot* snap,
                                            const ArticleQuery& q, Seconds now, std::size_t from,
-                                           std::size_t count, std::int64_t* total = nullptr);
+                                           std::size_t count, bool links,
+                                           std::int64_t* total = nullptr);
 
 class SiteTables {
  public:

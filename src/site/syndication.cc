@@ -157,7 +157,8 @@ std::optional<Feed> Syndication::BuildFeed(const FeedPath& where) {
   // The listing's first stories, through the memo its pages use.
   std::shared_ptr<const SiteSnapshot> snap = tables_ ? tables_->Current() : nullptr;
   auto list = ListingWindow(store_, snap.get(), q, clock_.Now(), 0,
-                            static_cast<std::size_t>(std::max(settings_.feed_items, 0)));
+                            static_cast<std::size_t>(std::max(settings_.feed_items, 0)),
+                            /*links=*/true);  // an item names its tags and authors
   if (!list) throw std::runtime_error(list.error().ToString());
   // An empty tag or author does not exist for readers (as on the site).
   if (list->empty() && (where.kind == "tag" || where.kind == "author")) return std::nullopt;

@@ -51,6 +51,7 @@ struct ArticleQuery {
   std::vector<std::int64_t> exclude_ids;
   int limit = 10;
   int offset = 0;
+  bool links = true;  // each story's tags, authors and pins (see Store::GetArticles)
 };
 
 struct ChangeLogEntry {
@@ -100,8 +101,14 @@ class Store {
   virtual Status DeleteArticle(std::int64_t id) = 0;
   virtual Result<Article> GetArticle(std::int64_t id) = 0;
   // The articles with these ids, in the order given; ids with no article
-  // are skipped. One query for the lot (a page's Related News).
-  virtual Result<std::vector<Article>> GetArticles(const std::vector<std::int64_t>& ids) = 0;
+  // are skipped. One query for the lot (a page's Related News). Without
+  // `links` their tags, authors and related pins are left empty: a list of
+  // stories shown as cards (headline, excerpt, time, section) needs none.
+  virtual Result<std::vector<Article>> GetArticles(const std::vector<std::int64_t>& ids,
+                                                   bool links) = 0;
+  Result<std::vector<Article>> GetArticles(const std::vector<std::int64_t>& ids) {
+    return GetArticles(ids, true);
+  }
   virtual Result<Article> GetArticleBySlug(std::string_view slug) = 0;
   virtual Result<std::vector<Article>> ListArticles(const ArticleQuery& q) = 0;
   virtual Result<std::int64_t> CountArticles(const ArticleQuery& q) = 0;
@@ -117,7 +124,8 @@ class Store {
   // Every article, ordered by id (export, reindex).
   virtual Result<std::vector<Article>> AllArticles() = 0;
   // Visible articles sharing tags with `article_id`, most shared first,
-  // then newest; excluding `exclude_ids`.
+  // then newest; excluding `exclude_ids`. Read as cards: without their
+  // tags, authors and pins (see GetArticles).
   virtual Result<std::vector<Article>> ListByTagOverlap(std::int64_t article_id, Seconds now,
                                                         const std::vector<std::int64_t>& exclude_ids,
                                                         int limit) = 0;

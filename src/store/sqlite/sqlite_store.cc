@@ -274,9 +274,12 @@ class SqliteStore final : public Store {
     return OneArticle(r.db(), *st, "article " + std::to_string(id));
   }
 
-  Result<std::vector<Article>> GetArticles(const std::vector<std::int64_t>& ids) override {
+  using Store::GetArticles;
+
+  Result<std::vector<Article>> GetArticles(const std::vector<std::int64_t>& ids,
+                                           bool links) override {
     ReadHandle r = Reader();
-    return ArticlesByIds(r.db(), ids);
+    return ArticlesByIds(r.db(), ids, links);
   }
 
   Result<Article> GetArticleBySlug(std::string_view slug) override {
@@ -309,7 +312,7 @@ class SqliteStore final : public Store {
     if (!st) return Fail(st.error());
     BindQuery(*st, q);
     st->Bind(9, std::int64_t{q.limit}).Bind(10, std::int64_t{q.offset});
-    return Articles(r.db(), *st);
+    return Articles(r.db(), *st, q.links);
   }
 
   Result<std::int64_t> CountArticles(const ArticleQuery& q) override {
@@ -445,7 +448,7 @@ class SqliteStore final : public Store {
       if (found.size() > want) found.resize(want);
       std::vector<std::int64_t> ids;
       for (const Candidate& c : found) ids.push_back(c.id);
-      return ArticlesByIds(db, ids);
+      return ArticlesByIds(db, ids, /*links=*/false);
     });
   }
 
@@ -1123,28 +1126,33 @@ class SqliteStore final : public Store {
   }
 
   // The rows of `st` with their links, in one read transaction.
-  static Result<std::vector<Article>> Articles(Db& db, Stmt& st) {
+  // The rows of `st`, each with its tags, authors and pins unless `links`
+  // is false (GetArticles), read in one read transaction.
+  static Result<std::vector<Article>> Articles(Db& db, Stmt& st, bool links = true) {
     return InReadTransaction(db, [&]() -> Result<std::vector<Article>> {
       std::vector<Article> out;
       while (st.Step()) out.push_back(*ReadArticle(st));
       st.Reset();  // the statement's read ends before the transaction does
       if (!st.status().ok()) return Fail(st.status());
-      Status s = FillLinks(db, out);
-      if (!s.ok()) return Fail(s);
+      if (links) {
+        Status s = FillLinks(db, out);
+        if (!s.ok()) return Fail(s);
+      }
       return out;
     });
   }
 
   // The articles with these ids, in the order given (ids with no article
   // skipped, a repeated id twice), read in one query and one read transaction.
-  static Result<std::vector<Article>> ArticlesByIds(Db& db, const std::vector<std::int64_t>& ids) {
+  static Result<std::vector<Article>> ArticlesByIds(Db& db, const std::vector<std::int64_t>& ids,
+                                                    bool links) {
     if (ids.empty()) return std::vector<Article>{};
     auto st = db.Prepare("SELECT " DL_ARTICLE_COLUMNS
                          "FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
                          "WHERE a.id IN (SELECT value FROM json_each(?1))");
     if (!st) return Fail(st.error());
     st->Bind(1, IdsJson(ids));
-    auto found = Articles(db, *st);
+    auto found = Articles(db, *st, links);
     if (!found) return found;
     std::unordered_map<std::int64_t, Article*> by_id;
     for (Article& a : *found) by_id.emplace(a.id, &a);

@@ -125,13 +125,13 @@ TEST_F(SiteTablesTest, ListingWindowCutsPagesAndDropsWhatWasTakenDown) {
   ArticleQuery q;
   q.section_slug = "world";
   std::int64_t total = 0;
-  auto page2 = ListingWindow(*store_, snap.get(), q, 1000, 2, 2, &total);
+  auto page2 = ListingWindow(*store_, snap.get(), q, 1000, 2, 2, true, &total);
   ASSERT_TRUE(page2.has_value()) << page2.error().ToString();
   EXPECT_EQ(total, 5);
   ASSERT_EQ(page2->size(), 2u);
   EXPECT_EQ((*page2)[0].slug, "w2");
   EXPECT_EQ((*page2)[1].slug, "w1");
-  auto past_end = ListingWindow(*store_, snap.get(), q, 1000, 10, 2);
+  auto past_end = ListingWindow(*store_, snap.get(), q, 1000, 10, 2, true);
   ASSERT_TRUE(past_end.has_value());
   EXPECT_TRUE(past_end->empty());
   // Unpublished after the snapshot was taken: the old snapshot still lists
@@ -139,12 +139,12 @@ TEST_F(SiteTablesTest, ListingWindowCutsPagesAndDropsWhatWasTakenDown) {
   Article down = saved[2];
   down.status = PublishState::kUnpublished;
   ASSERT_TRUE(store_->SaveArticle(down).ok());
-  auto after = ListingWindow(*store_, snap.get(), q, 1000, 2, 2);
+  auto after = ListingWindow(*store_, snap.get(), q, 1000, 2, 2, true);
   ASSERT_TRUE(after.has_value());
   ASSERT_EQ(after->size(), 1u);
   EXPECT_EQ((*after)[0].slug, "w1");
   // Without a snapshot the store is asked directly.
-  auto direct = ListingWindow(*store_, nullptr, q, 1000, 0, 10, &total);
+  auto direct = ListingWindow(*store_, nullptr, q, 1000, 0, 10, false, &total);
   ASSERT_TRUE(direct.has_value());
   EXPECT_EQ(total, 4);
   EXPECT_EQ(direct->size(), 4u);

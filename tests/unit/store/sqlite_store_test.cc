@@ -156,6 +156,21 @@ TEST_F(StoreTest, ListsCarryEachStorysOwnTagsAuthorsAndPinsInOrder) {
   EXPECT_EQ((*by_ids)[1].authors, (std::vector<std::string>{"Yara Okoye", "Ben Adler"}));
   EXPECT_EQ((*by_ids)[2].slug, "b");
   EXPECT_TRUE(store_->GetArticles({})->empty());
+  // As cards (no links): every other field as read with them.
+  auto cards = store_->GetArticles({a.id, c.id}, /*links=*/false);
+  ASSERT_TRUE(cards.has_value()) << cards.error().ToString();
+  ASSERT_EQ(cards->size(), 2u);
+  Article expected = (*by_ids)[1];
+  expected.tags.clear();
+  expected.authors.clear();
+  expected.related_pins.clear();
+  EXPECT_EQ((*cards)[0], expected);
+  EXPECT_TRUE((*cards)[1].authors.empty());
+  q.links = false;
+  auto card_list = store_->ListArticles(q);
+  ASSERT_TRUE(card_list.has_value());
+  ASSERT_EQ(card_list->size(), 3u);
+  EXPECT_EQ((*card_list)[2], expected);
   auto all = store_->AllArticles();
   ASSERT_TRUE(all.has_value());
   ASSERT_EQ(all->size(), 3u);
