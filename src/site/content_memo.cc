@@ -87,6 +87,16 @@ std::string_view ContentMemo::ExcerptSource(const Article& a) {
 
 ContentMemo::Excerpts ContentMemo::MakeExcerpts(const Article& a, std::string_view body) const {
   Excerpts out;
+  // Markdown without raw HTML or images: the text straight from the
+  // syntax tree (MarkdownText), the same words as from its HTML; no
+  // iframe, so both excerpts are one.
+  if (a.body_format == BodyFormat::kMarkdown) {
+    if (std::optional<std::string> text = MarkdownText(body)) {
+      out.feed = ExcerptFromText(*text, kExcerptWords);
+      out.page = out.feed;
+      return out;
+    }
+  }
   const std::string html = RenderBody(body, a.body_format, options_);
   out.feed = MakeExcerpt(html, kExcerptWords);
   // The reader site cuts its excerpt from the body rendered without iframes.

@@ -82,8 +82,14 @@ struct NodeDeleter {
   void operator()(cmark_node* n) const { cmark_node_free(n); }
 };
 
-// cmark-gfm's HTML renderer without the sanitiser.
-std::string RenderUnsanitized(std::string_view markdown) {
+struct IterDeleter {
+  void operator()(cmark_iter* i) const { cmark_iter_free(i); }
+};
+
+// Parses `markdown` with the extensions and hands the tree to `use`, under
+// the parser's mutex (the tree's extension nodes read the shared state too).
+template <typename Use>
+auto WithTree(std::string_view markdown, Use use) -> decltype(use(nullptr, nullptr)) {
   RegisterExtensionsOnce();
   const std::lock_guard<std::mutex> lock(CmarkMutex());
   std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(kOptions));
@@ -96,18 +102,94 @@ std::string RenderUnsanitized(std::string_view markdown) {
   cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
   std::unique_ptr<cmark_node, NodeDeleter> document(cmark_parser_finish(parser.get()));
   if (!document) return {};
-  char* html =
-      cmark_render_html(document.get(), kOptions, cmark_parser_get_syntax_extensions(parser.get()));
-  if (html == nullptr) return {};
-  std::string out(html);
-  cmark_get_default_mem_allocator()->free(html);
-  return out;
+  return use(parser.get(), document.get());
+}
+
+// cmark-gfm's HTML renderer without the sanitiser.
+std::string RenderUnsanitized(std::string_view markdown) {
+  return WithTree(markdown, [](cmark_parser* parser, cmark_node* document) -> std::string {
+    char* html =
+        cmark_render_html(document, kOptions, cmark_parser_get_syntax_extensions(parser));
+    if (html == nullptr) return {};
+    std::string out(html);
+    cmark_get_default_mem_allocator()->free(html);
+    return out;
+  });
+}
+
+// How MarkdownText treats a node (see markdown.h).
+enum class TextRole { kNone, kText, kBlock, kSpace, kOther };
+
+TextRole RoleOf(cmark_node* node) {
+  switch (cmark_node_get_type(node)) {
+    case CMARK_NODE_DOCUMENT:
+    case CMARK_NODE_EMPH:
+    case CMARK_NODE_STRONG:
+    case CMARK_NODE_LINK:
+      return TextRole::kNone;
+    case CMARK_NODE_TEXT:
+    case CMARK_NODE_CODE:
+      return TextRole::kText;
+    case CMARK_NODE_BLOCK_QUOTE:
+    case CMARK_NODE_LIST:
+    case CMARK_NODE_ITEM:
+    case CMARK_NODE_PARAGRAPH:
+    case CMARK_NODE_HEADING:
+    case CMARK_NODE_CODE_BLOCK:
+      return TextRole::kBlock;
+    case CMARK_NODE_SOFTBREAK:
+    case CMARK_NODE_LINEBREAK:
+    case CMARK_NODE_THEMATIC_BREAK:
+      return TextRole::kSpace;
+    default:
+      break;
+  }
+  // The extensions' nodes, by name.
+  const std::string_view type = cmark_node_get_type_string(node);
+  if (type == "strikethrough") return TextRole::kNone;
+  if (type == "table" || type == "table_header" || type == "table_row" || type == "table_cell") {
+    return TextRole::kBlock;
+  }
+  return TextRole::kOther;  // raw HTML, an image, or a node unknown here
 }
 
 }  // namespace
 
 std::string MarkdownToHtml(std::string_view markdown, const SanitizeOptions& options) {
   return SanitizeHtml(FilterRawTextTags(RenderUnsanitized(markdown)), options);
+}
+
+std::optional<std::string> MarkdownText(std::string_view markdown) {
+  return WithTree(markdown, [&](cmark_parser*, cmark_node* document) -> std::optional<std::string> {
+    std::unique_ptr<cmark_iter, IterDeleter> it(cmark_iter_new(document));
+    std::string text;
+    text.reserve(markdown.size());
+    for (cmark_event_type ev = cmark_iter_next(it.get()); ev != CMARK_EVENT_DONE;
+         ev = cmark_iter_next(it.get())) {
+      cmark_node* node = cmark_iter_get_node(it.get());
+      switch (RoleOf(node)) {
+        case TextRole::kNone:
+          break;
+        case TextRole::kText:
+          if (const char* literal = cmark_node_get_literal(node)) text += literal;
+          break;
+        case TextRole::kBlock:
+          // A code block is a leaf: one event, its text between the spaces.
+          text += ' ';
+          if (cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK) {
+            if (const char* literal = cmark_node_get_literal(node)) text += literal;
+            text += ' ';
+          }
+          break;
+        case TextRole::kSpace:
+          text += ' ';
+          break;
+        case TextRole::kOther:
+          return std::nullopt;
+      }
+    }
+    return text;
+  });
 }
 
 std::string RenderBody(std::string_view body, BodyFormat format, const SanitizeOptions& options) {

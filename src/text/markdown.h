@@ -29,6 +29,7 @@
 // sanitising, the larger part of the work, runs in parallel.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,5 +42,17 @@ std::string MarkdownToHtml(std::string_view markdown, const SanitizeOptions& opt
 
 std::string RenderBody(std::string_view body, BodyFormat format,
                        const SanitizeOptions& options = {});
+
+// The text of MarkdownToHtml(markdown) as HtmlToText (text/excerpt.h)
+// reads it, up to runs of whitespace (HtmlToText and the excerpts collapse
+// them), taken from cmark-gfm's syntax tree without making HTML: text and
+// code as written, a space at each block's edges (paragraph, heading,
+// quote, list, item, code block, rule, table, row, cell) and at a line
+// break, nothing at inline markup (emphasis, links, strikethrough).
+// Nullopt when the tree holds what only the HTML path can read: raw HTML
+// (which the sanitiser may drop, unwrap or fill with an iframe) or an image
+// (dropped with a bad source, else a space). An excerpt is cut from this
+// text without rendering, sanitising and parsing back its HTML.
+std::optional<std::string> MarkdownText(std::string_view markdown);
 
 }  // namespace dateline

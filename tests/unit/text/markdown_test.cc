@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "text/excerpt.h"
 #include "unit/text/html_checks.h"
 
 namespace dateline {
@@ -163,6 +164,57 @@ TEST(MarkdownToHtmlTest, ConcurrentRendersAgreeWithSerialOnes) {
   }
   for (std::thread& th : threads) th.join();
   for (int t = 0; t < 8; ++t) EXPECT_EQ(mismatches[t], 0) << "thread " << t;
+}
+
+// MarkdownText stands in for rendering, sanitising and reading back the
+// HTML when an excerpt is cut: it must give the same words in every case it
+// takes, and decline the ones it cannot read.
+TEST(MarkdownTextTest, GivesTheWordsOfTheRenderedHtml) {
+  const std::vector<std::string> samples = {
+      "Plain words, and more.",
+      "Two\nlines, one paragraph.\n\nA second paragraph.",
+      "# Heading\nText right under it\n## Second *level* heading\n\nBody.",
+      "Some *emphasis*, **strong**, ~~struck~~ and `inline code` in one line.",
+      "A [link](https://example.org/a) in the middle and <https://example.org/auto> too; "
+      "www.example.com bare.",
+      "Hard  \nbreak and a backslash\\\nbreak.",
+      "- one\n- two\n  - nested\n\n1. first\n2. second\n\n* loose\n\n* list",
+      "> A quote\n> over two lines\n>\n> > nested",
+      "```c\nint main() { return 1 < 2 && 3 > 2; }\n```\n\n    indented code\n    block",
+      "Before\n\n---\n\nAfter a rule.",
+      "| a | b |\n|---|:-:|\n| 1 | 2 |\n| x *y* | z |\n\nAfter the table.",
+      "Entities: &amp; &lt;tag&gt; &copy; &#x2603; &nbsp;and&nbsp;on, 5 < 6 & \"quotes\".",
+      "Ünïcödé, 日本語の文章、বাংলা লেখা and हिन्दी पाठ.",
+      "A [javascript link](javascript:alert(1)) keeps its words.",
+      "Escaped \\*stars\\* and \\[brackets\\], a tab\there.",
+      "Line one\r\nline two\r\n\r\nNew paragraph\rwith a lone CR.",
+      [] {
+        const char bytes[] = "Bad bytes \xff\xfe here and a NUL \0 there.";
+        return std::string(bytes, sizeof bytes - 1);
+      }(),
+      "Word" + std::string(3000, 'x') + " end",
+  };
+  for (const std::string& md : samples) {
+    std::optional<std::string> text = MarkdownText(md);
+    ASSERT_TRUE(text.has_value()) << md;
+    const std::string html = MarkdownToHtml(md);
+    EXPECT_EQ(ExcerptFromText(*text, 1000000), HtmlToText(html)) << md;
+    for (std::size_t words : {std::size_t{3}, std::size_t{55}}) {
+      EXPECT_EQ(ExcerptFromText(*text, words), MakeExcerpt(html, words)) << md;
+    }
+  }
+  // The words are really there (the comparisons above would also hold for
+  // two empty texts).
+  EXPECT_EQ(ExcerptFromText(*MarkdownText("| a | b |\n|---|---|\n| 1 | 2 |"), 100), "a b 1 2");
+  EXPECT_EQ(ExcerptFromText(*MarkdownText("*in*line and\nsoft"), 100), "inline and soft");
+}
+
+TEST(MarkdownTextTest, DeclinesRawHtmlAndImages) {
+  for (const char* md : {"Text <b>bold</b> inline.", "<div>\nA block\n</div>",
+                         "<iframe src=\"https://www.youtube.com/embed/x\"></iframe>",
+                         "An ![image](/media/a.png) here.", "<!-- a comment -->"}) {
+    EXPECT_FALSE(MarkdownText(md).has_value()) << md;
+  }
 }
 
 }  // namespace
