@@ -390,8 +390,9 @@ class SqliteStore final : public Store {
     auto list_st = db.Prepare("SELECT a.id, a.published_at FROM article_tags t "
                               "CROSS JOIN articles a ON a.id = t.article_id "
                               "WHERE t.tag_id = ?1 AND " DL_VISIBLE("?2"));
-    auto has_st = db.Prepare("SELECT 1 FROM article_tags WHERE article_id = ?1 AND tag_id = ?2");
-    for (auto* st : {&tags_st, &list_st, &has_st}) {
+    // A candidate's own tags, in one statement (not one per tag left).
+    auto its_tags_st = db.Prepare("SELECT tag_id FROM article_tags WHERE article_id = ?1");
+    for (auto* st : {&tags_st, &list_st, &its_tags_st}) {
       if (!*st) return Fail(st->error());
     }
     return InReadTransaction(db, [&]() -> Result<std::vector<Article>> {
@@ -419,6 +420,7 @@ class SqliteStore final : public Store {
         return a.id > b.id;
       };
       const std::size_t want = static_cast<std::size_t>(limit);
+      std::vector<std::int64_t> its_tags;
       for (std::size_t t = 0; t < tags.size(); ++t) {
         std::vector<std::pair<std::int64_t, std::int64_t>> listed;  // id, published
         list_st->Bind(1, tags[t].tag_id).Bind(2, now);
@@ -430,11 +432,17 @@ class SqliteStore final : public Store {
           // Not on a rarer tag (it would have been seen), on this one: the
           // rest of its score comes from the tags not walked yet.
           Candidate c{id, tags[t].weight, published};
-          for (std::size_t u = t + 1; u < tags.size(); ++u) {
-            has_st->Bind(1, id).Bind(2, tags[u].tag_id);
-            if (has_st->Step()) c.score += tags[u].weight;
-            if (!has_st->status().ok()) return Fail(has_st->status());
-            has_st->Reset();
+          if (t + 1 < tags.size()) {
+            its_tags.clear();
+            its_tags_st->Bind(1, id);
+            while (its_tags_st->Step()) its_tags.push_back(its_tags_st->Int(0));
+            if (!its_tags_st->status().ok()) return Fail(its_tags_st->status());
+            its_tags_st->Reset();
+            for (std::size_t u = t + 1; u < tags.size(); ++u) {
+              if (std::find(its_tags.begin(), its_tags.end(), tags[u].tag_id) != its_tags.end()) {
+                c.score += tags[u].weight;
+              }
+            }
           }
           found.push_back(c);
         }
