@@ -27,7 +27,7 @@ IndexDocument IndexSync::IndexDocumentFor(const Article& a) const {
   d.headline = a.headline;
   d.dek = a.dek;
   d.dateline = a.dateline;
-  d.text = HtmlToText(RenderBody(a.body, a.body_format, {settings_.iframe_hosts}));
+  d.text = BodyText(a.body, a.body_format, {settings_.iframe_hosts});
   d.section = a.section;
   for (const auto& t : a.tags) d.tags.push_back(Slugify(t));
   for (const auto& au : a.authors) d.authors.push_back(Slugify(au));

@@ -168,6 +168,10 @@ icu::UnicodeString HtmlToUnicodeText(std::string_view html) {
 
 std::string HtmlToText(std::string_view html) { return ToUtf8(HtmlToUnicodeText(html)); }
 
+std::string CollapsedText(std::string_view text) {
+  return ToUtf8(CollapseWhitespace(FromUtf8(text)));
+}
+
 std::string MakeExcerpt(std::string_view html, std::size_t max_words) {
   return ToUtf8(Cut(HtmlToUnicodeText(html), max_words));
 }

@@ -45,6 +45,10 @@ inline constexpr std::string_view kExcerptMore = " [\u2026]";
 
 std::string HtmlToText(std::string_view html);
 
+// Text that is already plain, with HtmlToText's spacing: whitespace and
+// control characters collapsed to one space, the ends trimmed.
+std::string CollapsedText(std::string_view text);
+
 std::string MakeExcerpt(std::string_view html, std::size_t max_words = kDefaultExcerptWords);
 
 // The same cut on text that is already plain (whitespace is collapsed and

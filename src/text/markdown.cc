@@ -9,6 +9,8 @@
 #include <mutex>
 #include <string_view>
 
+#include "text/excerpt.h"
+
 namespace dateline {
 
 namespace {
@@ -190,6 +192,13 @@ std::optional<std::string> MarkdownText(std::string_view markdown) {
     }
     return text;
   });
+}
+
+std::string BodyText(std::string_view body, BodyFormat format, const SanitizeOptions& options) {
+  if (format == BodyFormat::kMarkdown) {
+    if (std::optional<std::string> text = MarkdownText(body)) return CollapsedText(*text);
+  }
+  return HtmlToText(RenderBody(body, format, options));
 }
 
 std::string RenderBody(std::string_view body, BodyFormat format, const SanitizeOptions& options) {

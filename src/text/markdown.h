@@ -55,4 +55,8 @@ std::string RenderBody(std::string_view body, BodyFormat format,
 // text without rendering, sanitising and parsing back its HTML.
 std::optional<std::string> MarkdownText(std::string_view markdown);
 
+// HtmlToText(RenderBody(body, format, options)) (the text the search index
+// reads): from MarkdownText when it can read the body, without the HTML.
+std::string BodyText(std::string_view body, BodyFormat format, const SanitizeOptions& options = {});
+
 }  // namespace dateline

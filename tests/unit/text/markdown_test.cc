@@ -169,8 +169,8 @@ TEST(MarkdownToHtmlTest, ConcurrentRendersAgreeWithSerialOnes) {
 // MarkdownText stands in for rendering, sanitising and reading back the
 // HTML when an excerpt is cut: it must give the same words in every case it
 // takes, and decline the ones it cannot read.
-TEST(MarkdownTextTest, GivesTheWordsOfTheRenderedHtml) {
-  const std::vector<std::string> samples = {
+std::vector<std::string> MarkdownSamples() {
+  return {
       "Plain words, and more.",
       "Two\nlines, one paragraph.\n\nA second paragraph.",
       "# Heading\nText right under it\n## Second *level* heading\n\nBody.",
@@ -194,7 +194,10 @@ TEST(MarkdownTextTest, GivesTheWordsOfTheRenderedHtml) {
       }(),
       "Word" + std::string(3000, 'x') + " end",
   };
-  for (const std::string& md : samples) {
+}
+
+TEST(MarkdownTextTest, GivesTheWordsOfTheRenderedHtml) {
+  for (const std::string& md : MarkdownSamples()) {
     std::optional<std::string> text = MarkdownText(md);
     ASSERT_TRUE(text.has_value()) << md;
     const std::string html = MarkdownToHtml(md);
@@ -207,6 +210,21 @@ TEST(MarkdownTextTest, GivesTheWordsOfTheRenderedHtml) {
   // two empty texts).
   EXPECT_EQ(ExcerptFromText(*MarkdownText("| a | b |\n|---|---|\n| 1 | 2 |"), 100), "a b 1 2");
   EXPECT_EQ(ExcerptFromText(*MarkdownText("*in*line and\nsoft"), 100), "inline and soft");
+}
+
+TEST(MarkdownTextTest, BodyTextIsTheTextOfTheRenderedBody) {
+  std::vector<std::string> bodies = MarkdownSamples();
+  bodies.push_back("Raw <b>HTML</b> and an ![image](/media/a.png), by the HTML path.");
+  bodies.push_back("<p>An <em>HTML</em> body</p><script>x()</script>");
+  const SanitizeOptions options{{"www.youtube.com"}};
+  bodies.push_back("<iframe src=\"https://www.youtube.com/embed/x\"></iframe> after");
+  for (const std::string& body : bodies) {
+    for (BodyFormat format : {BodyFormat::kMarkdown, BodyFormat::kHtml}) {
+      EXPECT_EQ(BodyText(body, format, options), HtmlToText(RenderBody(body, format, options)))
+          << body;
+    }
+  }
+  EXPECT_EQ(BodyText("# Title\n\nSome *words*.", BodyFormat::kMarkdown), "Title Some words.");
 }
 
 TEST(MarkdownTextTest, DeclinesRawHtmlAndImages) {
