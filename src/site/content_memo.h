@@ -19,6 +19,9 @@
 //                  (the reader site's excerpt: iframes never count)
 //   FeedExcerpt(a) a.excerpt when hand-written, else MakeExcerpt(Html(a), 55)
 // The two excerpts differ only when the body holds an allowed <iframe>.
+// For Markdown without raw HTML or images (no iframe possible), both are
+// cut from the text of the syntax tree (MarkdownText in text/markdown.h),
+// which gives the same words without rendering the HTML and parsing it back.
 //
 // An excerpt needs the first 55 words, not the whole body: for Markdown,
 // the excerpt is cut from the leading blocks (up to the first blank line
