@@ -8,17 +8,28 @@ namespace dateline {
 
 namespace mu = kainjow::mustache;
 
+// kainjow's set() and push_back() copy the value they are given, and a
+// copy is deep: a model built bottom-up was copied once per level of
+// nesting (a card's fields four times). So each child goes in as a cheap
+// placeholder and is then moved into its place. The const_casts are sound:
+// the element is owned by `d`, which is not const.
 mu::data MustacheData(const nlohmann::json& j) {
   switch (j.type()) {
     case nlohmann::json::value_t::object: {
       mu::data d{mu::data::type::object};
-      for (const auto& [key, value] : j.items()) d.set(key, MustacheData(value));
+      for (const auto& [key, value] : j.items()) {
+        d.set(key, mu::data{false});
+        *const_cast<mu::data*>(d.get(key)) = MustacheData(value);
+      }
       return d;
     }
     case nlohmann::json::value_t::array: {
       if (j.empty()) return mu::data{false};
       mu::data d{mu::data::type::list};
-      for (const auto& v : j) d.push_back(MustacheData(v));
+      for (const auto& v : j) {
+        d.push_back(mu::data{false});
+        const_cast<mu::data&>(d.list_value().back()) = MustacheData(v);
+      }
       return d;
     }
     case nlohmann::json::value_t::string: {

@@ -51,6 +51,23 @@ TEST(Theme, BrokenTemplateNamesTheFile) {
   EXPECT_FALSE(Theme::Load(dir.path() / "missing").has_value());
 }
 
+TEST(Renderer, MustacheDataKeepsEveryLevelOfTheModel) {
+  // Nested objects and lists, each child moved into place (renderer.cc):
+  // every value must arrive, in order, at every depth.
+  nlohmann::json model = {
+      {"page", {{"lists", {{{"items", {{{"name", "a"}, {"tag", {{"slug", "x"}}}},
+                                       {{"name", "b"}, {"tag", {{"slug", "y"}}}}}}},
+                           {{"items", {{{"name", "c"}, {"tag", {{"slug", "z"}}}}}}}}}}},
+      {"empty", ""},
+      {"none", nlohmann::json::array()},
+      {"n", 3},
+      {"yes", true}};
+  kainjow::mustache::mustache tmpl(
+      "{{#page}}{{#lists}}[{{#items}}{{name}}:{{#tag}}{{slug}}{{/tag}};{{/items}}]{{/lists}}"
+      "{{/page}}|{{^empty}}no text{{/empty}}|{{^none}}no list{{/none}}|{{n}}|{{#yes}}T{{/yes}}");
+  EXPECT_EQ(tmpl.render(MustacheData(model)), "[a:x;b:y;][c:z;]|no text|no list|3|T");
+}
+
 TEST(Renderer, EscapesTextKeepsTripleBracesAndUsesPartials) {
   testing::TempDir dir;
   std::filesystem::create_directories(dir.path() / "partials");
