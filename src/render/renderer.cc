@@ -10,8 +10,8 @@ namespace mu = kainjow::mustache;
 
 // kainjow's set() and push_back() copy the value they are given, and a
 // copy is deep: a model built bottom-up was copied once per level of
-// nesting (a card's fields four times). So each child goes in as a cheap
-// placeholder and is then moved into its place. The const_casts are sound:
+// nesting (a card's fields four times). So each child goes in as an empty
+// value (false, cheap to copy) and is then moved into its place. The const_casts are sound:
 // the element is owned by `d`, which is not const.
 mu::data MustacheData(const nlohmann::json& j) {
   switch (j.type()) {
