@@ -32,7 +32,6 @@ std::string SiteSnapshot::ListingKey(const ArticleQuery& q) {
   text(q.author_slug);
   number(q.published_from);
   number(q.published_before);
-  number(q.visible_at ? 1 : 0);
   number(q.featured_only ? 1 : 0);
   number(static_cast<std::int64_t>(q.statuses.size()));
   for (PublishState s : q.statuses) number(static_cast<std::int64_t>(s));
@@ -44,8 +43,20 @@ std::string SiteSnapshot::ListingKey(const ArticleQuery& q) {
   return key;
 }
 
-Result<SiteSnapshot::Ids> SiteSnapshot::Listing(Store& store, ArticleQuery q, Seconds now) const {
+namespace {
+
+// The store's answer for the listing `q` at `now`, shared.
+Result<SiteSnapshot::Ids> ReadListing(Store& store, ArticleQuery q, Seconds now) {
   q.visible_at = now;
+  auto ids = store.ListArticleIds(q);
+  if (!ids) return Fail(ids.error());
+  return std::make_shared<const std::vector<std::int64_t>>(std::move(*ids));
+}
+
+}  // namespace
+
+Result<SiteSnapshot::Ids> SiteSnapshot::Listing(Store& store, const ArticleQuery& q,
+                                               Seconds now) const {
   std::string key = ListingKey(q);
   std::uint64_t span = 0;
   bool in_span = false;
@@ -71,9 +82,9 @@ Result<SiteSnapshot::Ids> SiteSnapshot::Listing(Store& store, ArticleQuery q, Se
     listings_.clear();
     listed_ids_ = 0;
   }
-  auto ids = store.ListArticleIds(q);
-  if (!ids) return Fail(ids.error());
-  Ids made = std::make_shared<const std::vector<std::int64_t>>(std::move(*ids));
+  auto read = ReadListing(store, q, now);
+  if (!read) return read;
+  Ids made = std::move(*read);
   std::lock_guard lock(mu_);
   if (span_ == span) {  // not remembered across spans: it holds for `now` only
     if (listed_ids_ + made->size() > kMaxListedIds) {
@@ -89,18 +100,9 @@ Result<std::vector<Article>> ListingWindow(Store& store, const SiteSnapshot* sna
                                            const ArticleQuery& q, Seconds now, std::size_t from,
                                            std::size_t count, bool links,
                                            std::int64_t* total) {
-  SiteSnapshot::Ids ids;
-  if (snap != nullptr) {
-    auto listed = snap->Listing(store, q, now);
-    if (!listed) return Fail(listed.error());
-    ids = std::move(*listed);
-  } else {
-    ArticleQuery at = q;
-    at.visible_at = now;
-    auto listed = store.ListArticleIds(at);
-    if (!listed) return Fail(listed.error());
-    ids = std::make_shared<const std::vector<std::int64_t>>(std::move(*listed));
-  }
+  auto listed = snap != nullptr ? snap->Listing(store, q, now) : ReadListing(store, q, now);
+  if (!listed) return Fail(listed.error());
+  const SiteSnapshot::Ids& ids = *listed;
   if (total != nullptr) *total = static_cast<std::int64_t>(ids->size());
   from = std::min(from, ids->size());
   std::size_t to = from + std::min(count, ids->size() - from);

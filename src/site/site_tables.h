@@ -56,7 +56,7 @@ class SiteSnapshot {
   // (q.visible_at becomes `now`; q.limit and q.offset are ignored), in
   // q.order: Store::ListArticleIds, asked once per distinct query in this
   // generation and span of time (see the header comment).
-  Result<Ids> Listing(Store& store, ArticleQuery q, Seconds now) const;
+  Result<Ids> Listing(Store& store, const ArticleQuery& q, Seconds now) const;
 
   // The memo is emptied when it holds more ids than this (32 MiB).
   static constexpr std::size_t kMaxListedIds = std::size_t{4} << 20;

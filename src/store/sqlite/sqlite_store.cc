@@ -58,6 +58,26 @@ using sqlite::Stmt;
 #define DL_ORDER_MODIFIED "a.modified_at DESC, a.id DESC"
 #define DL_ORDER_HEADLINE "a.headline COLLATE NOCASE, a.id DESC"
 
+// Each order's ORDER BY terms, and ListArticles' statement with them (a
+// literal, as Db::Prepare(const char*) caches by address).
+struct OrderSql {
+  ArticleOrder order;
+  const char* by;
+  const char* list;
+};
+constexpr OrderSql kOrders[] = {
+    {ArticleOrder::kPublishedNewest, DL_ORDER_PUBLISHED, DL_LIST_ARTICLES(DL_ORDER_PUBLISHED)},
+    {ArticleOrder::kModifiedNewest, DL_ORDER_MODIFIED, DL_LIST_ARTICLES(DL_ORDER_MODIFIED)},
+    {ArticleOrder::kHeadline, DL_ORDER_HEADLINE, DL_LIST_ARTICLES(DL_ORDER_HEADLINE)},
+};
+
+const OrderSql* FindOrder(ArticleOrder order) {
+  for (const OrderSql& o : kOrders) {
+    if (o.order == order) return &o;
+  }
+  return nullptr;
+}
+
 // The statement of ListArticleIds for this query's shape. DL_QUERY_WHERE
 // is one statement for every shape, so its plan walks the time index and
 // tests each story: right for one page of a long listing (it stops at the
@@ -67,12 +87,7 @@ using sqlite::Stmt;
 // holds only the conditions the query sets, with the parameter numbers of
 // BindQuery.
 Result<std::string> ArticleIdsSql(const ArticleQuery& q) {
-  const char* order = nullptr;
-  switch (q.order) {
-    case ArticleOrder::kPublishedNewest: order = DL_ORDER_PUBLISHED; break;
-    case ArticleOrder::kModifiedNewest: order = DL_ORDER_MODIFIED; break;
-    case ArticleOrder::kHeadline: order = DL_ORDER_HEADLINE; break;
-  }
+  const OrderSql* order = FindOrder(q.order);
   if (order == nullptr) return Fail(Status::InvalidArgument("order: unknown"));
   constexpr const char* kSection = "a.section_id = (SELECT id FROM sections WHERE slug = ?1)";
   constexpr const char* kAuthor =
@@ -103,7 +118,7 @@ Result<std::string> ArticleIdsSql(const ArticleQuery& q) {
   if (q.owner_id != 0) sql += " AND a.owner_id = ?12";
   if (!q.headline_contains.empty()) sql += " AND a.headline LIKE '%' || ?13 || '%' ESCAPE '\\'";
   sql += " ORDER BY ";
-  sql += order;
+  sql += order->by;
   return sql;
 }
 
@@ -295,20 +310,9 @@ class SqliteStore final : public Store {
   Result<std::vector<Article>> ListArticles(const ArticleQuery& q) override {
     ReadHandle r = Reader();
     // One statement per order, so each can use its index.
-    const char* sql = nullptr;
-    switch (q.order) {
-      case ArticleOrder::kPublishedNewest:
-        sql = DL_LIST_ARTICLES(DL_ORDER_PUBLISHED);
-        break;
-      case ArticleOrder::kModifiedNewest:
-        sql = DL_LIST_ARTICLES(DL_ORDER_MODIFIED);
-        break;
-      case ArticleOrder::kHeadline:
-        sql = DL_LIST_ARTICLES(DL_ORDER_HEADLINE);
-        break;
-    }
-    if (sql == nullptr) return Fail(Status::InvalidArgument("order: unknown"));
-    auto st = r.db().Prepare(sql);
+    const OrderSql* order = FindOrder(q.order);
+    if (order == nullptr) return Fail(Status::InvalidArgument("order: unknown"));
+    auto st = r.db().Prepare(order->list);
     if (!st) return Fail(st.error());
     BindQuery(*st, q);
     st->Bind(9, std::int64_t{q.limit}).Bind(10, std::int64_t{q.offset});
@@ -1133,7 +1137,6 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  // The rows of `st` with their links, in one read transaction.
   // The rows of `st`, each with its tags, authors and pins unless `links`
   // is false (GetArticles), read in one read transaction.
   static Result<std::vector<Article>> Articles(Db& db, Stmt& st, bool links = true) {
