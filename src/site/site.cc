@@ -523,9 +523,15 @@ Page Site::ArticleView(const Article& a) {
   std::vector<Article> related_news = RelatedNews(a, used);
   Seconds now = clock_.Now();
   // Related Posts: most shared tags, newest first; then the same section.
-  auto by_tags = store_.ListByTagOverlap(a.id, now, used, kRelatedPosts);
+  std::shared_ptr<const SiteSnapshot> snap = Snapshot();
+  if (!snap) throw std::runtime_error("the store's change log cannot be read");
+  auto by_tags = tables_.tag_graph().Rank(snap->seq(), a.id, now, used, kRelatedPosts);
   if (!by_tags) throw std::runtime_error(by_tags.error().ToString());
-  std::vector<Article> related_posts = std::move(*by_tags);
+  auto cards = store_.GetArticles(*by_tags, /*links=*/false);
+  if (!cards) throw std::runtime_error(cards.error().ToString());
+  std::vector<Article> related_posts = std::move(*cards);
+  // A story taken down since the graph caught up is left out.
+  std::erase_if(related_posts, [now](const Article& r) { return !IsVisible(r, now); });
   for (const Article& r : related_posts) used.push_back(r.id);
   if (!a.section.empty() && static_cast<int>(related_posts.size()) < kRelatedPosts) {
     ArticleQuery q;

@@ -37,6 +37,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "site/tag_graph.h"
 #include "store/store.h"
 
 namespace dateline {
@@ -91,12 +92,15 @@ Result<std::vector<Article>> ListingWindow(Store& store, const SiteSnapshot* sna
 
 class SiteTables {
  public:
-  explicit SiteTables(Store& store) : store_(store) {}
+  explicit SiteTables(Store& store) : store_(store), tag_graph_(store) {}
 
   std::shared_ptr<const SiteSnapshot> Current();
+  // Related Posts' graph, kept beside the snapshots (site/tag_graph.h).
+  TagGraph& tag_graph() { return tag_graph_; }
 
  private:
   Store& store_;
+  TagGraph tag_graph_;
   std::mutex mu_;
   std::shared_ptr<const SiteSnapshot> current_;
 };

@@ -54,6 +54,16 @@ struct ArticleQuery {
   bool links = true;  // each story's tags, authors and pins (see Store::GetArticles)
 };
 
+// A story's tags (ids, in no particular order) and the two fields that
+// decide whether readers may see it (IsVisible).
+struct TagLinks {
+  std::int64_t id = 0;
+  PublishState status = PublishState::kDraft;
+  std::optional<Seconds> published_at;
+  std::vector<std::int64_t> tag_ids;
+  bool operator==(const TagLinks&) const = default;
+};
+
 struct ChangeLogEntry {
   std::int64_t seq = 0;
   std::string entity;  // "article", "section", "tag", "author", "redirect", "page"
@@ -123,12 +133,11 @@ class Store {
   virtual Result<std::optional<Seconds>> NextVisibleAfter(Seconds t) = 0;
   // Every article, ordered by id (export, reindex).
   virtual Result<std::vector<Article>> AllArticles() = 0;
-  // Visible articles sharing tags with `article_id`, most shared first,
-  // then newest; excluding `exclude_ids`. Read as cards: without their
-  // tags, authors and pins (see GetArticles).
-  virtual Result<std::vector<Article>> ListByTagOverlap(std::int64_t article_id, Seconds now,
-                                                        const std::vector<std::int64_t>& exclude_ids,
-                                                        int limit) = 0;
+  // The tags (ids) of every article (`ids` null) or of the articles `ids`,
+  // with what makes each visible (see IsVisible), in one read transaction;
+  // an id with no article is left out. Related Posts ranks by them
+  // (site/tag_graph.h).
+  virtual Result<std::vector<TagLinks>> ReadTagLinks(const std::vector<std::int64_t>* ids) = 0;
 
   // Creates the section when missing (with `name`), or returns it.
   virtual Result<Section> EnsureSection(std::string_view slug, std::string_view name) = 0;

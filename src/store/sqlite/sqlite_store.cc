@@ -364,103 +364,49 @@ class SqliteStore final : public Store {
     return Articles(r.db(), *st);
   }
 
-  Result<std::vector<Article>> ListByTagOverlap(std::int64_t article_id, Seconds now,
-                                                const std::vector<std::int64_t>& exclude_ids,
-                                                int limit) override {
+  Result<std::vector<TagLinks>> ReadTagLinks(const std::vector<std::int64_t>* ids) override {
     ReadHandle r = Reader();
     Db& db = r.db();
-    // The story's tags, rarest first, each weighing 1 / (stories with it).
-    // A candidate's score is the sum of the weights of the tags it shares
-    // (added in that order); ties go to the newer story, then the higher id.
-    // Stories are listed tag by tag from the rarest, and the walk stops once
-    // `limit` visible stories score more than every story still unlisted
-    // could (the weights of the tags not walked yet): the common tags, with
-    // thousands of stories on a large site, are then never walked. A query
-    // that scored every story sharing any tag made each story page cost in
-    // proportion to the site (40% of a 10,000-story rebuild).
-    struct Weighted {
-      std::int64_t tag_id = 0, stories = 0;
-      double weight = 0;
-    };
-    struct Candidate {
-      std::int64_t id = 0;
-      double score = 0;
-      std::int64_t published = 0;
-    };
-    auto tags_st = db.Prepare(
-        "SELECT mine.tag_id, (SELECT count(*) FROM article_tags n WHERE n.tag_id = mine.tag_id) "
-        "FROM article_tags mine WHERE mine.article_id = ?1");
-    // The visible stories on a tag, with their publish times, in one pass.
-    auto list_st = db.Prepare("SELECT a.id, a.published_at FROM article_tags t "
-                              "CROSS JOIN articles a ON a.id = t.article_id "
-                              "WHERE t.tag_id = ?1 AND " DL_VISIBLE("?2"));
-    // A candidate's own tags, in one statement (not one per tag left).
-    auto its_tags_st = db.Prepare("SELECT tag_id FROM article_tags WHERE article_id = ?1");
-    for (auto* st : {&tags_st, &list_st, &its_tags_st}) {
+    // Every story: status and time from the status index (it holds the id
+    // too), so no row of the table is read: a row's columns after the body
+    // are read through the body's overflow pages.
+    auto stories_st = ids == nullptr
+                          ? db.Prepare("SELECT id, status, published_at FROM articles "
+                                       "INDEXED BY articles_by_status")
+                          : db.Prepare("SELECT id, status, published_at FROM articles "
+                                       "WHERE id IN (SELECT value FROM json_each(?1))");
+    auto links_st = ids == nullptr
+                        ? db.Prepare("SELECT article_id, tag_id FROM article_tags")
+                        : db.Prepare("SELECT article_id, tag_id FROM article_tags "
+                                     "WHERE article_id IN (SELECT value FROM json_each(?1))");
+    for (auto* st : {&stories_st, &links_st}) {
       if (!*st) return Fail(st->error());
     }
-    return InReadTransaction(db, [&]() -> Result<std::vector<Article>> {
-      std::vector<Weighted> tags;
-      tags_st->Bind(1, article_id);
-      while (tags_st->Step()) {
-        Weighted w{tags_st->Int(0), tags_st->Int(1), 0};
-        if (w.stories > 0) w.weight = 1.0 / static_cast<double>(w.stories);
-        tags.push_back(w);
+    if (ids != nullptr) {
+      std::string json = IdsJson(*ids);
+      stories_st->Bind(1, json);
+      links_st->Bind(1, json);
+    }
+    return InReadTransaction(db, [&]() -> Result<std::vector<TagLinks>> {
+      std::vector<TagLinks> out;
+      std::unordered_map<std::int64_t, std::size_t> at;
+      while (stories_st->Step()) {
+        TagLinks t;
+        t.id = stories_st->Int(0);
+        t.status = ParsePublishState(stories_st->Text(1)).value_or(PublishState::kDraft);
+        t.published_at = stories_st->OptInt(2);
+        at.emplace(t.id, out.size());
+        out.push_back(std::move(t));
       }
-      if (!tags_st->status().ok()) return Fail(tags_st->status());
-      tags_st->Reset();
-      if (tags.empty() || limit <= 0) return std::vector<Article>{};
-      std::sort(tags.begin(), tags.end(), [](const Weighted& a, const Weighted& b) {
-        return a.stories != b.stories ? a.stories < b.stories : a.tag_id < b.tag_id;
-      });
-      std::vector<double> unwalked(tags.size() + 1, 0.0);  // weight of tags after i
-      for (std::size_t i = tags.size(); i-- > 0;) unwalked[i] = unwalked[i + 1] + tags[i].weight;
-      std::unordered_set<std::int64_t> seen(exclude_ids.begin(), exclude_ids.end());
-      seen.insert(article_id);
-      std::vector<Candidate> found;
-      auto better = [](const Candidate& a, const Candidate& b) {
-        if (a.score != b.score) return a.score > b.score;
-        if (a.published != b.published) return a.published > b.published;
-        return a.id > b.id;
-      };
-      const std::size_t want = static_cast<std::size_t>(limit);
-      std::vector<std::int64_t> its_tags;
-      for (std::size_t t = 0; t < tags.size(); ++t) {
-        std::vector<std::pair<std::int64_t, std::int64_t>> listed;  // id, published
-        list_st->Bind(1, tags[t].tag_id).Bind(2, now);
-        while (list_st->Step()) listed.emplace_back(list_st->Int(0), list_st->Int(1));
-        if (!list_st->status().ok()) return Fail(list_st->status());
-        list_st->Reset();
-        for (const auto& [id, published] : listed) {
-          if (!seen.insert(id).second) continue;
-          // Not on a rarer tag (it would have been seen), on this one: the
-          // rest of its score comes from the tags not walked yet.
-          Candidate c{id, tags[t].weight, published};
-          if (t + 1 < tags.size()) {
-            its_tags.clear();
-            its_tags_st->Bind(1, id);
-            while (its_tags_st->Step()) its_tags.push_back(its_tags_st->Int(0));
-            if (!its_tags_st->status().ok()) return Fail(its_tags_st->status());
-            its_tags_st->Reset();
-            for (std::size_t u = t + 1; u < tags.size(); ++u) {
-              if (std::find(its_tags.begin(), its_tags.end(), tags[u].tag_id) != its_tags.end()) {
-                c.score += tags[u].weight;
-              }
-            }
-          }
-          found.push_back(c);
-        }
-        if (found.size() >= want) {
-          std::nth_element(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(want - 1),
-                           found.end(), better);
-          if (found[want - 1].score > unwalked[t + 1]) break;
-        }
+      if (!stories_st->status().ok()) return Fail(stories_st->status());
+      stories_st->Reset();
+      while (links_st->Step()) {
+        auto it = at.find(links_st->Int(0));
+        if (it != at.end()) out[it->second].tag_ids.push_back(links_st->Int(1));
       }
-      std::sort(found.begin(), found.end(), better);
-      if (found.size() > want) found.resize(want);
-      std::vector<std::int64_t> ids;
-      for (const Candidate& c : found) ids.push_back(c.id);
-      return ArticlesByIds(db, ids, /*links=*/false);
+      if (!links_st->status().ok()) return Fail(links_st->status());
+      links_st->Reset();
+      return out;
     });
   }
 
@@ -1117,15 +1063,15 @@ class SqliteStore final : public Store {
   // (on another connection) cannot pair an old row with new tags. Inside a
   // transaction already, that one serves. `read` must end its statements'
   // reads (Reset) before it returns.
-  static Result<std::vector<Article>> InReadTransaction(
-      Db& db, const std::function<Result<std::vector<Article>>()>& read) {
+  template <typename Read>
+  static auto InReadTransaction(Db& db, const Read& read) -> decltype(read()) {
     const bool own = !db.InTransaction();
     if (own) {
       auto begin = db.Prepare("BEGIN");
       if (!begin) return Fail(begin.error());
       if (Status b = begin->Run(); !b.ok()) return Fail(b);
     }
-    Result<std::vector<Article>> out = read();
+    auto out = read();
     if (own) {
       auto commit = db.Prepare("COMMIT");
       Status c = commit ? commit->Run() : commit.error();

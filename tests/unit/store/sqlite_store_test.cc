@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <future>
@@ -390,73 +391,36 @@ TEST_F(StoreTest, NextVisibleAfterIsTheNextPublishTimeOfAPublicStory) {
   EXPECT_EQ(*store_->NextVisibleAfter(4000), std::nullopt);
 }
 
-TEST_F(StoreTest, TagOverlapRanksBySharedTagsThenNewest) {
-  Article base = Make("base", 1000);
-  base.tags = {"A", "B", "C"};
-  base = Save(base);
-  Article two = Make("two", 1100);
-  two.tags = {"A", "B"};
-  Save(two);
-  Article one_new = Make("one-new", 1300);
-  one_new.tags = {"C"};
-  Save(one_new);
-  Article one_old = Make("one-old", 1200);
-  one_old.tags = {"A"};
-  one_old = Save(one_old);
-  Article hidden = Make("hidden", 1400, PublishState::kDraft);
-  hidden.tags = {"A", "B", "C"};
-  Save(hidden);
-  Article none = Make("none", 1500);
-  Save(none);
-  auto list = *store_->ListByTagOverlap(base.id, clock_.Now(), {}, 10);
-  ASSERT_EQ(list.size(), 3u);
-  EXPECT_EQ(list[0].slug, "two");
-  EXPECT_EQ(list[1].slug, "one-new");
-  EXPECT_EQ(list[2].slug, "one-old");
-  auto excl = *store_->ListByTagOverlap(base.id, clock_.Now(), {one_old.id}, 10);
-  EXPECT_EQ(excl.size(), 2u);
-}
-
-TEST_F(StoreTest, TagOverlapWalksCommonTagsOnlyWhenTheyCanStillWin) {
-  // Stories are gathered from the rarest tag on; a more common tag is
-  // walked only while a story on it could still make the list.
-  Article base = Make("base", 1000);
-  base.tags = {"Rare", "Common"};
-  base = Save(base);
-  auto tagged = [&](const std::string& slug, Seconds at, std::vector<std::string> tags,
-                    PublishState state = PublishState::kPublished) {
-    Article a = Make(slug, at, state);
-    a.tags = std::move(tags);
-    Save(a);
+TEST_F(StoreTest, TagLinksOfEveryStoryOrOfSome) {
+  Article a = Make("a", 1000);
+  a.tags = {"X", "Y"};
+  a = Save(a);
+  Article draft = Make("draft", 2000, PublishState::kDraft);
+  draft.tags = {"Y"};
+  draft.published_at.reset();
+  draft = Save(draft);
+  Article bare = Save(Make("bare", 3000, PublishState::kScheduled));
+  const std::int64_t x = store_->GetTag("x")->id, y = store_->GetTag("y")->id;
+  auto sorted = [](Result<std::vector<TagLinks>> r) {
+    EXPECT_TRUE(r.has_value()) << r.error().ToString();
+    std::vector<TagLinks> v = r ? std::move(*r) : std::vector<TagLinks>{};
+    std::sort(v.begin(), v.end(), [](const TagLinks& l, const TagLinks& m) { return l.id < m.id; });
+    for (TagLinks& t : v) std::sort(t.tag_ids.begin(), t.tag_ids.end());
+    return v;
   };
-  tagged("both", 1050, {"Rare", "Common"});
-  tagged("r1", 1100, {"Rare"});
-  tagged("r2", 1200, {"Rare"});
-  tagged("hidden", 1500, {"Rare"}, PublishState::kDraft);  // never counts
-  for (int i = 1; i <= 6; ++i) tagged("c" + std::to_string(i), 1300 + 100 * i, {"Common"});
-  auto slugs = [&](std::int64_t id, int limit) {
-    std::vector<std::string> out;
-    auto list = store_->ListByTagOverlap(id, clock_.Now(), {}, limit);
-    EXPECT_TRUE(list.has_value());
-    if (list) {
-      for (const Article& a : *list) out.push_back(a.slug);
-    }
-    return out;
+  std::vector<std::int64_t> xy = {x, y};
+  std::sort(xy.begin(), xy.end());
+  const std::vector<TagLinks> all = {
+      {a.id, PublishState::kPublished, 1000, xy},
+      {draft.id, PublishState::kDraft, std::nullopt, {y}},
+      {bare.id, PublishState::kScheduled, 3000, {}},
   };
-  using V = std::vector<std::string>;
-  EXPECT_EQ(slugs(base.id, 2), (V{"both", "r2"}));
-  EXPECT_EQ(slugs(base.id, 3), (V{"both", "r2", "r1"}));
-  EXPECT_EQ(slugs(base.id, 4), (V{"both", "r2", "r1", "c6"}));
-  EXPECT_EQ(slugs(base.id, 20), (V{"both", "r2", "r1", "c6", "c5", "c4", "c3", "c2", "c1"}));
-
-  // Two tags of the same weight: the first one's stories tie with the
-  // second's, so the second is walked too and the newer stories win.
-  Article even = Make("even", 1000);
-  even.tags = {"X", "Y"};
-  even = Save(even);
-  for (int i = 1; i <= 3; ++i) tagged("x" + std::to_string(i), 1100 + i, {"X"});
-  for (int i = 1; i <= 3; ++i) tagged("y" + std::to_string(i), 1200 + i, {"Y"});
-  EXPECT_EQ(slugs(even.id, 3), (V{"y3", "y2", "y1"}));
+  EXPECT_EQ(sorted(store_->ReadTagLinks(nullptr)), all);
+  // Some: an id with no story is left out.
+  std::vector<std::int64_t> some = {draft.id, 9999};
+  EXPECT_EQ(sorted(store_->ReadTagLinks(&some)), (std::vector<TagLinks>{all[1]}));
+  ASSERT_TRUE(store_->DeleteArticle(a.id).ok());
+  EXPECT_EQ(sorted(store_->ReadTagLinks(nullptr)), (std::vector<TagLinks>{all[1], all[2]}));
 }
 
 TEST_F(StoreTest, EveryWriteAppendsToTheChangeLog) {
