@@ -11,25 +11,38 @@ std::uint64_t TagGraph::full_reads() const {
 }
 
 void TagGraph::Forget(std::int64_t id) {
-  auto it = stories_.find(id);
-  if (it == stories_.end()) return;
-  for (std::int64_t tag : it->second.tags) {
+  auto it = slot_of_.find(id);
+  if (it == slot_of_.end()) return;
+  const std::uint32_t slot = it->second;
+  Story& s = stories_[slot];
+  for (std::int64_t tag : s.tags) {
     auto t = tagged_.find(tag);
     if (t == tagged_.end()) continue;
-    std::erase(t->second, id);
+    std::erase(t->second, slot);
     if (t->second.empty()) tagged_.erase(t);
   }
-  stories_.erase(it);
+  s = Story{};
+  free_.push_back(slot);
+  slot_of_.erase(it);
 }
 
 void TagGraph::Add(const TagLinks& t) {
-  Story s;
+  std::uint32_t slot = 0;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(stories_.size());
+    stories_.emplace_back();
+  }
+  Story& s = stories_[slot];
+  s.id = t.id;
   s.listable = (t.status == PublishState::kPublished || t.status == PublishState::kScheduled) &&
                t.published_at.has_value();
   s.published = t.published_at.value_or(0);
   s.tags = t.tag_ids;
-  for (std::int64_t tag : s.tags) tagged_[tag].push_back(t.id);
-  stories_[t.id] = std::move(s);
+  for (std::int64_t tag : s.tags) tagged_[tag].push_back(slot);
+  slot_of_[t.id] = slot;
 }
 
 Status TagGraph::ReadAll(std::int64_t seq) {
@@ -39,7 +52,11 @@ Status TagGraph::ReadAll(std::int64_t seq) {
   auto all = store_.ReadTagLinks(nullptr);
   if (!all) return all.error();
   stories_.clear();
+  free_.clear();
+  slot_of_.clear();
   tagged_.clear();
+  stories_.reserve(all->size());
+  slot_of_.reserve(all->size());
   for (const TagLinks& t : *all) Add(t);
   seq_ = seq;
   loaded_ = true;
@@ -52,7 +69,7 @@ Status TagGraph::CatchUp(std::int64_t seq) {
   if (seq <= seq_) return Status::Ok();
   std::unordered_set<std::int64_t> changed;
   std::int64_t at = seq_;
-  const std::size_t most = std::max(kMinFullRead, stories_.size() / kFullReadShare);
+  const std::size_t most = std::max(kMinFullRead, slot_of_.size() / kFullReadShare);
   for (;;) {
     auto changes = store_.ChangesSince(at, 1000);
     if (!changes) return changes.error();
@@ -80,8 +97,10 @@ Result<std::vector<std::int64_t>> TagGraph::Rank(std::int64_t seq, std::int64_t 
   std::lock_guard lock(mu_);
   if (Status s = CatchUp(seq); !s.ok()) return Fail(s);
   std::vector<std::int64_t> out;
-  auto self = stories_.find(id);
-  if (self == stories_.end() || self->second.tags.empty() || limit <= 0) return out;
+  auto self_slot = slot_of_.find(id);
+  if (self_slot == slot_of_.end() || limit <= 0) return out;
+  const Story& self = stories_[self_slot->second];
+  if (self.tags.empty()) return out;
   // The story's tags, rarest first. A candidate's score is the sum of the
   // weights of the tags it shares (added in that order). Stories are taken
   // tag by tag from the rarest, and the walk stops once `limit` of them
@@ -94,7 +113,7 @@ Result<std::vector<std::int64_t>> TagGraph::Rank(std::int64_t seq, std::int64_t 
     double weight = 0;
   };
   std::vector<Weighted> tags;
-  for (std::int64_t tag : self->second.tags) {
+  for (std::int64_t tag : self.tags) {
     auto t = tagged_.find(tag);
     std::size_t n = t == tagged_.end() ? 0 : t->second.size();
     tags.push_back({tag, n, n > 0 ? 1.0 / static_cast<double>(n) : 0.0});
@@ -114,24 +133,29 @@ Result<std::vector<std::int64_t>> TagGraph::Rank(std::int64_t seq, std::int64_t 
     if (a.published != b.published) return a.published > b.published;
     return a.id > b.id;
   };
-  std::unordered_set<std::int64_t> seen(exclude.begin(), exclude.end());
-  seen.insert(id);
+  std::vector<std::int64_t> left_out(exclude.begin(), exclude.end());
+  left_out.push_back(id);
+  std::sort(left_out.begin(), left_out.end());
+  auto has = [](const std::vector<std::int64_t>& v, std::int64_t tag) {
+    return std::find(v.begin(), v.end(), tag) != v.end();
+  };
   std::vector<Candidate> found;
   const std::size_t want = static_cast<std::size_t>(limit);
   for (std::size_t t = 0; t < tags.size(); ++t) {
     auto on = tagged_.find(tags[t].tag);
     if (on == tagged_.end()) continue;
-    for (std::int64_t other : on->second) {
-      const Story& s = stories_.at(other);
+    for (std::uint32_t slot : on->second) {
+      const Story& s = stories_[slot];
       if (!s.listable || s.published > now) continue;
-      if (!seen.insert(other).second) continue;
-      // Not on a rarer tag (it would have been seen), on this one: the rest
-      // of its score comes from the tags not walked yet.
-      Candidate c{other, tags[t].weight, s.published};
+      // A story on a tag walked before was scored there.
+      bool scored = false;
+      for (std::size_t u = 0; u < t && !scored; ++u) scored = has(s.tags, tags[u].tag);
+      if (scored || std::binary_search(left_out.begin(), left_out.end(), s.id)) continue;
+      // Not on a rarer tag, on this one: the rest of its score comes from
+      // the tags not walked yet.
+      Candidate c{s.id, tags[t].weight, s.published};
       for (std::size_t u = t + 1; u < tags.size(); ++u) {
-        if (std::find(s.tags.begin(), s.tags.end(), tags[u].tag) != s.tags.end()) {
-          c.score += tags[u].weight;
-        }
+        if (has(s.tags, tags[u].tag)) c.score += tags[u].weight;
       }
       found.push_back(c);
     }

@@ -53,6 +53,7 @@ class TagGraph {
 
  private:
   struct Story {
+    std::int64_t id = 0;    // 0: a free slot
     bool listable = false;  // published or scheduled, with a time
     Seconds published = 0;
     std::vector<std::int64_t> tags;
@@ -68,8 +69,13 @@ class TagGraph {
   bool loaded_ = false;
   std::int64_t seq_ = 0;
   std::uint64_t full_reads_ = 0;
-  std::unordered_map<std::int64_t, Story> stories_;
-  std::unordered_map<std::int64_t, std::vector<std::int64_t>> tagged_;  // tag -> stories
+  // Stories in slots; a tag lists its stories' slots, so the walk reads
+  // them by position (a hash lookup per story was most of a ranking on
+  // 100,000 stories, where a tag has about a thousand).
+  std::vector<Story> stories_;
+  std::vector<std::uint32_t> free_;  // slots of forgotten stories
+  std::unordered_map<std::int64_t, std::uint32_t> slot_of_;
+  std::unordered_map<std::int64_t, std::vector<std::uint32_t>> tagged_;  // tag -> slots
 };
 
 }  // namespace dateline
