@@ -164,10 +164,10 @@ http::ResponseCache::Rendered Web::Render(std::string_view path) {
     return out;
   }
   Page page = site_.Resolve(path);
-  out.response = PageResponse(page);
   out.cacheable = page.status == 200;
   out.tags = {"list"};
   CollectIds(page.model, out.tags);
+  out.response = PageResponse(std::move(page));
   return out;
 }
 
@@ -188,9 +188,9 @@ http::Response Web::Media(std::string_view rel) {
   return r;
 }
 
-http::Response Web::PageResponse(const Page& page) {
+http::Response Web::PageResponse(Page page) {
   if (page.status == 301) return http::Response::Redirect(301, page.location);
-  nlohmann::json model = page.model;
+  nlohmann::json model = std::move(page.model);
   AddPageMetadata(model,
                   {page.template_name, logo_url_,
                    syndication_.FeedLinks(model.value("page", nlohmann::json::object())

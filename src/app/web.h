@@ -56,7 +56,7 @@ class Web {
   // What a path (other than media and search) answers, for the cache.
   http::ResponseCache::Rendered Render(std::string_view path);
   http::Response Media(std::string_view path);
-  http::Response PageResponse(const Page& page);
+  http::Response PageResponse(Page page);
 
   http::ResponseCache* cache_;
   Site& site_;

@@ -1,5 +1,6 @@
 #include "base/escape.h"
 
+#include <array>
 #include <cstdint>
 
 namespace dateline {
@@ -37,13 +38,35 @@ std::size_t Utf8Length(std::string_view s, std::size_t i) {
   return n;
 }
 
+// Per byte: whether it passes through unchanged (printable ASCII, tab, LF
+// and CR) and is not one of `special`.
+constexpr std::array<bool, 256> PlainBytes(std::string_view special) {
+  std::array<bool, 256> plain{};
+  for (int u = 0; u < 256; ++u) {
+    plain[static_cast<std::size_t>(u)] = (u >= 0x20 && u < 0x7F) || u == '\t' || u == '\n' || u == '\r';
+  }
+  for (char c : special) plain[static_cast<std::uint8_t>(c)] = false;
+  return plain;
+}
+
+constexpr std::array<bool, 256> kPlainText = PlainBytes("");
+constexpr std::array<bool, 256> kPlainMarkup = PlainBytes("&<>\"'");
+
 // Walks valid UTF-8 code points, calling `ascii(c)` for bytes < 0x80 that are
-// allowed and appending multi-byte sequences as they are.
+// allowed and appending multi-byte sequences as they are. Runs of `plain`
+// bytes (which `ascii` must append unchanged) are appended whole.
 template <typename F>
-std::string Walk(std::string_view s, F ascii) {
+std::string Walk(std::string_view s, F ascii, const std::array<bool, 256>& plain) {
   std::string out;
   out.reserve(s.size() + s.size() / 8);
   for (std::size_t i = 0; i < s.size();) {
+    std::size_t run = i;
+    while (run < s.size() && plain[static_cast<std::uint8_t>(s[run])]) ++run;
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      continue;
+    }
     std::size_t n = Utf8Length(s, i);
     if (n == 0) {
       out += kReplacement;
@@ -79,9 +102,9 @@ void MarkupChar(std::string& out, char c) {
 
 }  // namespace
 
-std::string EscapeHtml(std::string_view s) { return Walk(s, MarkupChar); }
+std::string EscapeHtml(std::string_view s) { return Walk(s, MarkupChar, kPlainMarkup); }
 
-std::string EscapeXml(std::string_view s) { return Walk(s, MarkupChar); }
+std::string EscapeXml(std::string_view s) { return Walk(s, MarkupChar, kPlainMarkup); }
 
 std::string EscapeJsonInHtml(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -145,7 +168,7 @@ std::string EscapeUrlComponent(std::string_view s) {
 }
 
 std::string ValidUtf8(std::string_view s) {
-  return Walk(s, [](std::string& out, char c) { out += c; });
+  return Walk(s, [](std::string& out, char c) { out += c; }, kPlainText);
 }
 
 }  // namespace dateline

@@ -2,6 +2,9 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <string_view>
+#include <vector>
+
 #include "base/escape.h"
 
 namespace dateline {
@@ -11,8 +14,10 @@ namespace mu = kainjow::mustache;
 // kainjow's set() and push_back() copy the value they are given, and a
 // copy is deep: a model built bottom-up was copied once per level of
 // nesting (a card's fields four times). So each child goes in as an empty
-// value (false, cheap to copy) and is then moved into its place. The const_casts are sound:
-// the element is owned by `d`, which is not const.
+// value (false, cheap to copy) and is then moved into its place. A list
+// is given its length first: basic_data's move is not noexcept, so a
+// growing std::vector copied (deeply) every element it had. The
+// const_casts are sound: the element is owned by `d`, which is not const.
 mu::data MustacheData(const nlohmann::json& j) {
   switch (j.type()) {
     case nlohmann::json::value_t::object: {
@@ -26,6 +31,7 @@ mu::data MustacheData(const nlohmann::json& j) {
     case nlohmann::json::value_t::array: {
       if (j.empty()) return mu::data{false};
       mu::data d{mu::data::type::list};
+      const_cast<mu::list&>(d.list_value()).reserve(j.size());
       for (const auto& v : j) {
         d.push_back(mu::data{false});
         const_cast<mu::data&>(d.list_value().back()) = MustacheData(v);
@@ -46,6 +52,54 @@ mu::data MustacheData(const nlohmann::json& j) {
 }
 
 namespace {
+
+// kainjow's context (mustache::context), with the same lookups, except that
+// a dotted name ("article.headline") is cut at its dots in place: kainjow
+// splits it with a std::stringstream at every lookup, and building that
+// stream was about a tenth of rendering a story page (callgrind). The
+// parts are std::getline's: "a..b" has an empty middle part, and a
+// trailing dot adds none.
+class Context final : public mu::basic_context<std::string> {
+ public:
+  explicit Context(const mu::data* data) { push(data); }
+
+  void push(const mu::data* data) override { items_.insert(items_.begin(), data); }
+  void pop() override { items_.erase(items_.begin()); }
+
+  const mu::data* get(const std::string& name) const override {
+    if (name.size() == 1 && name[0] == '.') return items_.front();
+    if (name.find('.') == std::string::npos) return get_partial(name);
+    parts_.clear();
+    std::string_view rest = name;
+    while (!rest.empty()) {
+      std::size_t dot = rest.find('.');
+      parts_.push_back(rest.substr(0, dot));
+      rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
+    }
+    for (const mu::data* item : items_) {
+      const mu::data* var = item;
+      for (std::string_view part : parts_) {
+        key_.assign(part);
+        var = var->get(key_);
+        if (var == nullptr) break;
+      }
+      if (var != nullptr) return var;
+    }
+    return nullptr;
+  }
+
+  const mu::data* get_partial(const std::string& name) const override {
+    for (const mu::data* item : items_) {
+      if (const mu::data* var = item->get(name)) return var;
+    }
+    return nullptr;
+  }
+
+ private:
+  std::vector<const mu::data*> items_;  // innermost first
+  mutable std::vector<std::string_view> parts_;
+  mutable std::string key_;
+};
 
 // `source` with every {{> name}} of a known partial replaced by the
 // partial's own source, expanded the same way, at most `depth` levels down.
@@ -84,16 +138,18 @@ std::string ExpandPartials(const std::string& source, const Theme& theme, int de
 }  // namespace
 
 Renderer::Renderer(const Theme& theme) : theme_(theme) {
+  mu::data assets{mu::data::type::object};
   for (const auto& [name, asset] : theme_.assets()) {
     std::string key = name;
     for (char& c : key) {
       if (c == '.' || c == '/' || c == '-') c = '_';
     }
-    assets_.set(key, asset.url);
+    assets.set(key, asset.url);
   }
+  base_.set("assets", assets);
   for (const auto& [name, text] : theme_.partials()) {
     const std::string* body = &text;
-    partials_.emplace_back(name, mu::partial([body]() { return *body; }));
+    base_.set(name, mu::partial([body]() { return *body; }));
   }
 }
 
@@ -133,10 +189,21 @@ Result<std::string> Renderer::Render(std::string_view template_name,
     return Fail(Status::Internal("theme has no template \"" + std::string(template_name) + "\""));
   }
   mu::data data = MustacheData(model);
-  data.set("assets", assets_);
-  for (const auto& [name, partial] : partials_) data.set(name, partial);
+  Context ctx(&data);
+  ctx.push(&base_);  // looked up first
   Parsed tmpl = Take(*source);
-  std::string out = tmpl->render(data);
+  // Appended straight to the page (render(data) writes to a string stream
+  // and copies its text out).
+  struct Sink {
+    std::string text;
+    Sink& operator<<(const std::string& s) {
+      text += s;
+      return *this;
+    }
+  } sink;
+  sink.text.reserve(std::size_t{32} << 10);
+  tmpl->render(ctx, sink);
+  std::string out = std::move(sink.text);
   if (!tmpl->is_valid()) {
     // A template that fails while rendering is not reused.
     return Fail(Status::Internal("template \"" + std::string(template_name) +

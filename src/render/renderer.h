@@ -51,8 +51,10 @@ class Renderer {
   void Give(const std::string& source, Parsed tmpl) const;
 
   const Theme& theme_;
-  kainjow::mustache::data assets_{kainjow::mustache::data::type::object};
-  std::vector<std::pair<std::string, kainjow::mustache::data>> partials_;
+  // What every page sees besides its model: "assets" and the partials.
+  // A render looks names up here before the model (as when they were
+  // set into each page's data, which took a copy of them per page).
+  kainjow::mustache::data base_{kainjow::mustache::data::type::object};
   mutable std::mutex mu_;
   // Sources with partials written in, by template name (made on first use).
   mutable std::map<std::string, std::string, std::less<>> sources_;

@@ -38,6 +38,19 @@ TEST(EscapeHtml, KeepsValidUtf8AndReplacesInvalid) {
   EXPECT_EQ(EscapeHtml("\xE0\x80\xBC"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '<'
 }
 
+TEST(EscapeHtml, TextAroundAnyByteIsKeptAsItIs) {
+  // Plain text is copied in runs; whatever stops a run is escaped as alone.
+  for (int b = 0; b < 256; ++b) {
+    std::string byte(1, static_cast<char>(b));
+    EXPECT_EQ(EscapeHtml("Plain text, " + byte + " then more."),
+              "Plain text, " + EscapeHtml(byte) + " then more.") << b;
+    EXPECT_EQ(ValidUtf8("tab\t" + byte + "\r\n"), "tab\t" + ValidUtf8(byte) + "\r\n") << b;
+  }
+  EXPECT_EQ(EscapeHtml("x<y & z\xC3\xA9 \x01ok\xFF\"end\""),
+            "x&lt;y &amp; z\xC3\xA9 ok\xEF\xBF\xBD&quot;end&quot;");
+  EXPECT_EQ(EscapeXml("a'b"), "a&#39;b");
+}
+
 TEST(EscapeXml, EveryByteIsSafe) {
   for (int b = 0; b < 256; ++b) {
     std::string out = EscapeXml(std::string(1, static_cast<char>(b)));

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "base/escape.h"
 #include "support/temp_dir.h"
 
 namespace dateline {
@@ -90,6 +91,35 @@ TEST(Renderer, EscapesTextKeepsTripleBracesAndUsesPartials) {
   auto missing = r.Render("nope", model);
   ASSERT_FALSE(missing.has_value());
   EXPECT_NE(missing.error().message().find("nope"), std::string::npos);
+}
+
+TEST(Renderer, DottedNamesAsKainjowLooksThemUp) {
+  // The renderer cuts dotted names itself (renderer.cc's Context); every
+  // form of dotted name must find what kainjow's own context finds, at the
+  // top and inside sections (where the name may be found further out).
+  const std::string source =
+      "{{a.b}}|{{a.b.c}}|{{a.}}|{{a..b}}|{{.a}}|{{a.x}}|{{x.b}}|{{#list}}{{name}}:{{a.b}}:"
+      "{{inner.a.b}}:{{.}}{{/list}}|{{#a}}{{b}}{{a.b}}{{/a}}|{{#a.c}}{{d}}{{/a.c}}|"
+      "{{^a.none}}no{{/a.none}}|{{{a.raw}}}|{{a.raw}}|{{#a.}}dot{{/a.}}|{{#a..}}dots{{/a..}}";
+  testing::TempDir dir;
+  std::ofstream(dir.path() / "t.mustache") << source;
+  auto theme = Theme::Load(dir.path());
+  ASSERT_TRUE(theme.has_value()) << theme.error().ToString();
+  Renderer r(*theme);
+  nlohmann::json model = {
+      {"a", {{"b", "ab"}, {"c", {{"d", "acd"}}}, {"none", nlohmann::json::array()}, {"raw", "<i>"}}},
+      {"list", {{{"name", "one"}, {"inner", {{"a", {{"b", "inner-ab"}}}}}},
+                {{"name", "two"}, {"a", {{"b", "own-ab"}}}}}},
+      {"", {{"a", "empty-key"}}}};
+  auto html = r.Render("t", model);
+  ASSERT_TRUE(html.has_value()) << html.error().ToString();
+  kainjow::mustache::mustache tmpl(source);
+  tmpl.set_custom_escape([](const std::string& s) { return EscapeHtml(s); });
+  kainjow::mustache::data data = MustacheData(model);
+  EXPECT_EQ(*html, tmpl.render(data));
+  EXPECT_NE(html->find("ab|"), std::string::npos);  // and it did find things
+  EXPECT_NE(html->find("own-ab"), std::string::npos);
+  EXPECT_NE(html->find("|dot"), std::string::npos) << *html;
 }
 
 TEST(Renderer, PartialsThatIncludeThemselvesOrChangeDelimitersStillRender) {
