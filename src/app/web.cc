@@ -196,7 +196,7 @@ http::Response Web::PageResponse(Page page) {
                    syndication_.FeedLinks(model.value("page", nlohmann::json::object())
                                               .value("path", std::string("/")))},
                   site_.settings());
-  auto html = renderer_.Render(page.template_name, model);
+  auto html = renderer_.Render(page.template_name, std::move(model));
   if (!html) throw std::runtime_error(html.error().ToString());
   http::Response r;
   r.status = page.status;

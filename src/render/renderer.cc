@@ -3,6 +3,8 @@
 #include <kainjow/mustache.hpp>
 
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "base/escape.h"
@@ -18,13 +20,18 @@ namespace mu = kainjow::mustache;
 // is given its length first: basic_data's move is not noexcept, so a
 // growing std::vector copied (deeply) every element it had. The
 // const_casts are sound: the element is owned by `d`, which is not const.
-mu::data MustacheData(const nlohmann::json& j) {
+namespace {
+
+// MustacheData for a const model (copies its strings) or one given up
+// (moves them).
+template <typename Json>
+mu::data Convert(Json&& j) {
   switch (j.type()) {
     case nlohmann::json::value_t::object: {
       mu::data d{mu::data::type::object};
-      for (const auto& [key, value] : j.items()) {
+      for (auto& [key, value] : j.items()) {
         d.set(key, mu::data{false});
-        *const_cast<mu::data*>(d.get(key)) = MustacheData(value);
+        *const_cast<mu::data*>(d.get(key)) = Convert(std::forward<Json>(value));
       }
       return d;
     }
@@ -32,24 +39,35 @@ mu::data MustacheData(const nlohmann::json& j) {
       if (j.empty()) return mu::data{false};
       mu::data d{mu::data::type::list};
       const_cast<mu::list&>(d.list_value()).reserve(j.size());
-      for (const auto& v : j) {
+      for (auto& v : j) {
         d.push_back(mu::data{false});
-        const_cast<mu::data&>(d.list_value().back()) = MustacheData(v);
+        const_cast<mu::data&>(d.list_value().back()) = Convert(std::forward<Json>(v));
       }
       return d;
     }
     case nlohmann::json::value_t::string: {
-      const std::string& s = j.get_ref<const std::string&>();
+      auto& s = j.template get_ref<const std::string&>();
       if (s.empty()) return mu::data{false};
-      return mu::data{s};
+      if constexpr (std::is_const_v<std::remove_reference_t<Json>> || std::is_lvalue_reference_v<Json>) {
+        return mu::data{s};
+      } else {
+        mu::data d{mu::data::type::string};
+        const_cast<std::string&>(d.string_value()) = std::move(const_cast<std::string&>(s));
+        return d;
+      }
     }
-    case nlohmann::json::value_t::boolean: return mu::data{j.get<bool>()};
+    case nlohmann::json::value_t::boolean: return mu::data{j.template get<bool>()};
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned:
     case nlohmann::json::value_t::number_float: return mu::data{j.dump()};
     default: return mu::data{false};
   }
 }
+
+}  // namespace
+
+mu::data MustacheData(const nlohmann::json& j) { return Convert(j); }
+mu::data MustacheData(nlohmann::json&& j) { return Convert(std::move(j)); }
 
 namespace {
 
@@ -184,11 +202,19 @@ void Renderer::Give(const std::string& source, Parsed tmpl) const {
 
 Result<std::string> Renderer::Render(std::string_view template_name,
                                      const nlohmann::json& model) const {
+  return RenderData(template_name, MustacheData(model));
+}
+
+Result<std::string> Renderer::Render(std::string_view template_name, nlohmann::json&& model) const {
+  return RenderData(template_name, MustacheData(std::move(model)));
+}
+
+Result<std::string> Renderer::RenderData(std::string_view template_name,
+                                         const mu::data& data) const {
   const std::string* source = Source(template_name);
   if (source == nullptr) {
     return Fail(Status::Internal("theme has no template \"" + std::string(template_name) + "\""));
   }
-  mu::data data = MustacheData(model);
   Context ctx(&data);
   ctx.push(&base_);  // looked up first
   Parsed tmpl = Take(*source);

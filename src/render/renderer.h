@@ -33,6 +33,8 @@ namespace dateline {
 // strings and empty arrays are falsy, numbers are their JSON text. (The
 // reader theme's Renderer and the newsroom's admin pages both use it.)
 kainjow::mustache::data MustacheData(const nlohmann::json& j);
+// The same, taking the strings out of `j` instead of copying them.
+kainjow::mustache::data MustacheData(nlohmann::json&& j);
 
 class Renderer {
  public:
@@ -41,8 +43,12 @@ class Renderer {
   Renderer& operator=(const Renderer&) = delete;
 
   Result<std::string> Render(std::string_view template_name, const nlohmann::json& model) const;
+  // The same, using up `model` (its strings move into the template's data).
+  Result<std::string> Render(std::string_view template_name, nlohmann::json&& model) const;
 
  private:
+  Result<std::string> RenderData(std::string_view template_name,
+                                 const kainjow::mustache::data& data) const;
   using Parsed = std::unique_ptr<kainjow::mustache::mustache>;
   // The source of `template_name` with its partials written in, or null.
   const std::string* Source(std::string_view template_name) const;

@@ -140,9 +140,9 @@ void AddPageMetadata(json& model, const PageMetaInput& in, const SiteSettings& s
   for (const auto& [title, type, href] : in.feeds) {
     feeds.push_back({{"title", title}, {"type", type}, {"href", href}});
   }
-  meta["feeds"] = feeds;
+  meta["feeds"] = std::move(feeds);
   if (in.template_name == "not_found") {
-    model["meta"] = meta;
+    model["meta"] = std::move(meta);
     return;
   }
   const bool is_article = in.template_name == "article" && model.contains("article");
@@ -187,7 +187,7 @@ void AddPageMetadata(json& model, const PageMetaInput& in, const SiteSettings& s
       add("article:author", Abs(s, p.value("url", "")));
     }
   }
-  meta["og"] = og;
+  meta["og"] = std::move(og);
 
   json tw = json::array();
   auto tw_add = [&tw](std::string name, std::string content) {
@@ -199,12 +199,12 @@ void AddPageMetadata(json& model, const PageMetaInput& in, const SiteSettings& s
   tw_add("twitter:description", description);
   tw_add("twitter:image", image);
   tw_add("twitter:image:alt", image_alt);
-  meta["twitter"] = tw;
+  meta["twitter"] = std::move(tw);
 
   json scripts = json::array();
   for (const json& doc : PageJsonLd(model, in, s)) scripts.push_back(JsonLdForHtml(doc));
-  meta["json_ld"] = scripts;
-  model["meta"] = meta;
+  meta["json_ld"] = std::move(scripts);
+  model["meta"] = std::move(meta);
 }
 
 }  // namespace dateline

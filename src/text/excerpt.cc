@@ -6,6 +6,7 @@
 #include <unicode/unistr.h>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "text/gumbo_fragment.h"
@@ -32,18 +33,25 @@ bool IsSpaceLike(char16_t c) { return c < 0x20 || (c >= 0x7f && c <= 0x9f) || u_
 // Runs of whitespace and control characters become one U+0020; the result
 // has no leading or trailing space.
 icu::UnicodeString CollapseWhitespace(const icu::UnicodeString& in) {
+  // Written into one buffer: appending a character at a time to a
+  // UnicodeString was most of an excerpt's cost.
   icu::UnicodeString out;
+  const int32_t n = in.length();
+  char16_t* buf = out.getBuffer(n);
+  if (buf == nullptr) return out;  // out of memory: an empty text
+  int32_t len = 0;
   bool pending_space = false;
-  for (int32_t i = 0; i < in.length(); ++i) {
+  for (int32_t i = 0; i < n; ++i) {
     const char16_t c = in.charAt(i);
     if (IsSpaceLike(c)) {
-      pending_space = !out.isEmpty();
+      pending_space = len > 0;
       continue;
     }
-    if (pending_space) out.append(u' ');
+    if (pending_space) buf[len++] = u' ';
     pending_space = false;
-    out.append(c);
+    buf[len++] = c;
   }
+  out.releaseBuffer(len);
   return out;
 }
 
@@ -67,29 +75,55 @@ struct Segment {
   bool is_word;
 };
 
-// Word and non-word segments of `text` (which must outlive the call).
-std::vector<Segment> Segments(const icu::UnicodeString& text) {
-  std::vector<Segment> segments;
-  if (icu::BreakIterator* it = WordIterator()) {
-    it->setText(text);
-    int32_t start = it->first();
-    for (int32_t end = it->next(); end != icu::BreakIterator::DONE; end = it->next()) {
-      segments.push_back({start, end, it->getRuleStatus() >= UBRK_WORD_NONE_LIMIT});
-      start = end;
+// The word and non-word segments of `text` (which must outlive the
+// cursor), one at a time: an excerpt needs the first 55 words of a text
+// that may hold hundreds.
+class Segments {
+ public:
+  explicit Segments(const icu::UnicodeString& text) : text_(text), it_(WordIterator()) {
+    if (it_ != nullptr) {
+      it_->setText(text);
+      start_ = it_->first();
     }
-    return segments;
   }
-  // Fallback without ICU data: whitespace-separated runs are words.
-  int32_t start = 0;
-  for (int32_t i = 0; i <= text.length(); ++i) {
-    const bool boundary = i == text.length() || IsSpaceLike(text.charAt(i));
-    if (!boundary) continue;
-    if (i > start) segments.push_back({start, i, true});
-    if (i < text.length()) segments.push_back({i, i + 1, false});
-    start = i + 1;
+
+  std::optional<Segment> Next() {
+    if (it_ != nullptr) {
+      const int32_t end = it_->next();
+      if (end == icu::BreakIterator::DONE) return std::nullopt;
+      Segment s{start_, end, it_->getRuleStatus() >= UBRK_WORD_NONE_LIMIT};
+      start_ = end;
+      return s;
+    }
+    // Without ICU data: whitespace-separated runs are words.
+    if (has_pending_) {
+      has_pending_ = false;
+      return pending_;
+    }
+    for (; i_ <= text_.length(); ++i_) {
+      const bool boundary = i_ == text_.length() || IsSpaceLike(text_.charAt(i_));
+      if (!boundary) continue;
+      const bool word = i_ > start_, space = i_ < text_.length();
+      const Segment w{start_, i_, true}, sp{i_, i_ + 1, false};
+      start_ = ++i_;
+      if (word) {
+        pending_ = sp;
+        has_pending_ = space;
+        return w;
+      }
+      if (space) return sp;
+    }
+    return std::nullopt;
   }
-  return segments;
-}
+
+ private:
+  const icu::UnicodeString& text_;
+  icu::BreakIterator* it_;
+  int32_t start_ = 0;
+  int32_t i_ = 0;
+  bool has_pending_ = false;  // a space segment after the word returned
+  Segment pending_{0, 0, false};
+};
 
 bool ContainsSpace(const icu::UnicodeString& text, const Segment& s) {
   for (int32_t i = s.start; i < s.end; ++i) {
@@ -101,13 +135,15 @@ bool ContainsSpace(const icu::UnicodeString& text, const Segment& s) {
 // The excerpt of collapsed, trimmed `text` (see excerpt.h).
 icu::UnicodeString Cut(const icu::UnicodeString& text, std::size_t max_words) {
   if (max_words == 0) return {};
-  const std::vector<Segment> segments = Segments(text);
+  Segments segments(text);
   std::size_t words = 0;
-  std::size_t last = 0;  // index of the max_words-th word segment
+  std::vector<Segment> after;  // the segments after the max_words-th word
+  int32_t cut = 0;             // where that word ends
   bool longer = false;
-  for (std::size_t i = 0; i < segments.size(); ++i) {
-    if (!segments[i].is_word) continue;
-    if (++words == max_words) last = i;
+  while (std::optional<Segment> s = segments.Next()) {
+    if (words == max_words) after.push_back(*s);
+    if (!s->is_word) continue;
+    if (++words == max_words) cut = s->end;
     if (words > max_words) {
       longer = true;
       break;
@@ -117,10 +153,8 @@ icu::UnicodeString Cut(const icu::UnicodeString& text, std::size_t max_words) {
 
   // Keep punctuation glued to the last word ("said," "end.\"") unless it
   // runs straight into the next word ("U.S", "well—known").
-  int32_t cut = segments[last].end;
   int32_t extended = cut;
-  for (std::size_t i = last + 1; i < segments.size(); ++i) {
-    const Segment& s = segments[i];
+  for (const Segment& s : after) {
     if (s.is_word) {
       extended = cut;
       break;
@@ -183,7 +217,8 @@ std::string ExcerptFromText(std::string_view text, std::size_t max_words) {
 std::size_t CountWords(std::string_view text) {
   const icu::UnicodeString unicode = CollapseWhitespace(FromUtf8(text));
   std::size_t words = 0;
-  for (const Segment& s : Segments(unicode)) words += s.is_word ? 1 : 0;
+  Segments segments(unicode);
+  while (std::optional<Segment> s = segments.Next()) words += s->is_word ? 1 : 0;
   return words;
 }
 
