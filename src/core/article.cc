@@ -33,10 +33,12 @@ Result<BodyFormat> ParseBodyFormat(std::string_view name) {
                                       "\" (expected markdown or html)"));
 }
 
-bool IsVisible(const Article& a, Seconds now) {
-  if (a.status != PublishState::kPublished && a.status != PublishState::kScheduled) return false;
-  return a.published_at.has_value() && *a.published_at <= now;
+bool IsVisible(PublishState status, std::optional<Seconds> published_at, Seconds now) {
+  if (status != PublishState::kPublished && status != PublishState::kScheduled) return false;
+  return published_at.has_value() && *published_at <= now;
 }
+
+bool IsVisible(const Article& a, Seconds now) { return IsVisible(a.status, a.published_at, now); }
 
 bool IsValidSlug(std::string_view s) {
   if (s.empty() || s.size() > kMaxSlugLength || s.front() == '-' || s.back() == '-') return false;

@@ -82,6 +82,8 @@ inline constexpr std::size_t kMaxSeoDescriptionBytes = 500;
 // True when readers may see the article at time `now`: published (or
 // scheduled) with a publish time at or before `now`.
 bool IsVisible(const Article& a, Seconds now);
+// The same, from the two fields it depends on.
+bool IsVisible(PublishState status, std::optional<Seconds> published_at, Seconds now);
 
 struct Section {
   std::int64_t id = 0;

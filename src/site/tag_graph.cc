@@ -37,9 +37,8 @@ void TagGraph::Add(const TagLinks& t) {
   }
   Story& s = stories_[slot];
   s.id = t.id;
-  s.listable = (t.status == PublishState::kPublished || t.status == PublishState::kScheduled) &&
-               t.published_at.has_value();
-  s.published = t.published_at.value_or(0);
+  s.status = t.status;
+  s.published = t.published_at;
   s.tags = t.tag_ids;
   for (std::int64_t tag : s.tags) tagged_[tag].push_back(slot);
   slot_of_[t.id] = slot;
@@ -146,14 +145,14 @@ Result<std::vector<std::int64_t>> TagGraph::Rank(std::int64_t seq, std::int64_t 
     if (on == tagged_.end()) continue;
     for (std::uint32_t slot : on->second) {
       const Story& s = stories_[slot];
-      if (!s.listable || s.published > now) continue;
+      if (!IsVisible(s.status, s.published, now)) continue;
       // A story on a tag walked before was scored there.
       bool scored = false;
       for (std::size_t u = 0; u < t && !scored; ++u) scored = has(s.tags, tags[u].tag);
       if (scored || std::binary_search(left_out.begin(), left_out.end(), s.id)) continue;
       // Not on a rarer tag, on this one: the rest of its score comes from
       // the tags not walked yet.
-      Candidate c{s.id, tags[t].weight, s.published};
+      Candidate c{s.id, tags[t].weight, *s.published};
       for (std::size_t u = t + 1; u < tags.size(); ++u) {
         if (has(s.tags, tags[u].tag)) c.score += tags[u].weight;
       }

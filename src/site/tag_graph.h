@@ -53,9 +53,9 @@ class TagGraph {
 
  private:
   struct Story {
-    std::int64_t id = 0;    // 0: a free slot
-    bool listable = false;  // published or scheduled, with a time
-    Seconds published = 0;
+    std::int64_t id = 0;  // 0: a free slot
+    PublishState status = PublishState::kDraft;
+    std::optional<Seconds> published;
     std::vector<std::int64_t> tags;
   };
 
