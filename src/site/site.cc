@@ -527,11 +527,10 @@ Page Site::ArticleView(const Article& a) {
   if (!snap) throw std::runtime_error("the store's change log cannot be read");
   auto by_tags = tables_.tag_graph().Rank(snap->seq(), a.id, now, used, kRelatedPosts);
   if (!by_tags) throw std::runtime_error(by_tags.error().ToString());
-  auto cards = store_.GetArticles(*by_tags, /*links=*/false);
+  // (A story taken down since the graph caught up is left out.)
+  auto cards = VisibleArticles(store_, *by_tags, now, /*links=*/false);
   if (!cards) throw std::runtime_error(cards.error().ToString());
   std::vector<Article> related_posts = std::move(*cards);
-  // A story taken down since the graph caught up is left out.
-  std::erase_if(related_posts, [now](const Article& r) { return !IsVisible(r, now); });
   for (const Article& r : related_posts) used.push_back(r.id);
   if (!a.section.empty() && static_cast<int>(related_posts.size()) < kRelatedPosts) {
     ArticleQuery q;

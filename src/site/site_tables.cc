@@ -106,9 +106,15 @@ Result<std::vector<Article>> ListingWindow(Store& store, const SiteSnapshot* sna
   if (total != nullptr) *total = static_cast<std::int64_t>(ids->size());
   from = std::min(from, ids->size());
   std::size_t to = from + std::min(count, ids->size() - from);
-  auto stories = store.GetArticles(std::vector<std::int64_t>(
-      ids->begin() + static_cast<std::ptrdiff_t>(from), ids->begin() + static_cast<std::ptrdiff_t>(to)),
-      links);
+  return VisibleArticles(store,
+                         std::vector<std::int64_t>(ids->begin() + static_cast<std::ptrdiff_t>(from),
+                                                   ids->begin() + static_cast<std::ptrdiff_t>(to)),
+                         now, links);
+}
+
+Result<std::vector<Article>> VisibleArticles(Store& store, const std::vector<std::int64_t>& ids,
+                                             Seconds now, bool links) {
+  auto stories = store.GetArticles(ids, links);
   if (!stories) return stories;
   std::erase_if(*stories, [now](const Article& a) { return !IsVisible(a, now); });
   return stories;

@@ -90,6 +90,12 @@ Result<std::vector<Article>> ListingWindow(Store& store, const SiteSnapshot* sna
                                            std::size_t count, bool links,
                                            std::int64_t* total = nullptr);
 
+// The stories `ids` that readers may see at `now`, in that order, read by
+// id (with their tags, authors and pins when `links`): a story taken down
+// since its id was listed (by a write after the snapshot) is left out.
+Result<std::vector<Article>> VisibleArticles(Store& store, const std::vector<std::int64_t>& ids,
+                                             Seconds now, bool links);
+
 class SiteTables {
  public:
   explicit SiteTables(Store& store) : store_(store), tag_graph_(store) {}
