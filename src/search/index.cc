@@ -400,7 +400,7 @@ Status SearchIndex::Write(Prepared& p) {
   try {
     DL_RETURN_IF_ERROR(Settle());
     p.WriteTo(*db_);
-    related_.doc_vectors.erase(static_cast<Xapian::docid>(p.id));
+    related_.DropVector(static_cast<Xapian::docid>(p.id));
   } catch (const Xapian::Error& e) {
     return FromXapian(e, path_);
   }
@@ -586,7 +586,7 @@ Status SearchIndex::Remove(std::int64_t id) {
   try {
     DL_RETURN_IF_ERROR(Settle());
     if (FindDoc(*db_, id)) db_->delete_document(static_cast<Xapian::docid>(id));
-    related_.doc_vectors.erase(static_cast<Xapian::docid>(id));
+    related_.DropVector(static_cast<Xapian::docid>(id));
   } catch (const Xapian::Error& e) {
     return FromXapian(e, path_);
   }
@@ -780,7 +780,10 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
     }
     Xapian::Stem snippet_stem = stem;
     std::string primary = q.language.substr(0, q.language.find('-'));
-    if ((primary.empty() || primary == "en") && q.text.find('*') == std::string::npos) {
+    // Xapian 1.4 marks no word that a `word*` prefix matched (only the
+    // query's plain terms, which get_terms lists), so a prefix query is
+    // passed over the same way: its words could never be marked anyway.
+    if (primary.empty() || primary == "en") {
       std::string first_bytes;
       for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t) {
         const std::string& term = *t;
@@ -848,7 +851,7 @@ void SearchIndex::RelatedState::ClearTerms() {
   term_slots.shrink_to_fit();
   terms_used = 0;
   // Vectors name terms by gid, and LSA rows change with the model.
-  doc_vectors.clear();
+  ClearVectors();
   local_of_gid.clear();
   numbered.clear();
 }
@@ -859,12 +862,24 @@ void SearchIndex::RelatedState::Use(std::shared_ptr<const LsaModel> model) {
   ClearTerms();  // term rows and vectors refer to the old model
 }
 
+void SearchIndex::RelatedState::DropVector(std::uint32_t did) {
+  auto it = doc_vectors.find(did);
+  if (it == doc_vectors.end()) return;
+  vector_bytes -= it->second.Bytes();
+  doc_vectors.erase(it);
+}
+
+void SearchIndex::RelatedState::ClearVectors() {
+  doc_vectors.clear();
+  vector_bytes = 0;
+}
+
 const SearchIndex::DocVector& SearchIndex::RelatedState::VectorOf(std::uint32_t did, double n_docs,
                                                                   double min_df, bool with_lsa) {
   with_lsa = with_lsa && lsa != nullptr;
   if (n_docs != vectors_n_docs || min_df != vectors_min_df || with_lsa != vectors_lsa ||
-      doc_vectors.size() >= kMaxDocVectors) {
-    doc_vectors.clear();
+      vector_bytes >= kMaxDocVectorBytes) {
+    ClearVectors();
     vectors_n_docs = n_docs;
     vectors_min_df = min_df;
     vectors_lsa = with_lsa;
@@ -899,6 +914,9 @@ const SearchIndex::DocVector& SearchIndex::RelatedState::VectorOf(std::uint32_t 
     doc_vectors.erase(did);  // never keep half a vector
     throw;
   }
+  v.w.shrink_to_fit();
+  v.all.shrink_to_fit();
+  vector_bytes += v.Bytes();
   double lnorm = 0;
   for (double x : v.lsa) lnorm += x * x;
   lnorm = std::sqrt(lnorm);

@@ -203,6 +203,11 @@ class SearchIndex {
     std::vector<std::pair<std::uint32_t, double>> w;
     std::vector<std::uint32_t> all;
     std::vector<double> lsa;
+    // What the vector holds in memory, about (its buffers and a map node).
+    std::size_t Bytes() const {
+      return sizeof(DocVector) + 32 + w.capacity() * sizeof(w[0]) + all.capacity() * sizeof(all[0]) +
+             lsa.capacity() * sizeof(double);
+    }
   };
   // An open-addressing table (linear probing, power-of-two size): one cache
   // line per lookup where a node-based map took two or three; Related looks
@@ -233,6 +238,7 @@ class SearchIndex {
     std::size_t terms_used = 0;
     double terms_count = 0;
     std::unordered_map<std::uint32_t, DocVector> doc_vectors;
+    std::size_t vector_bytes = 0;  // DocVector::Bytes of doc_vectors, summed
     double vectors_n_docs = -1, vectors_min_df = -1;
     bool vectors_lsa = false;
     // gid -> number in the current Related call (-1: not yet), and the
@@ -244,9 +250,18 @@ class SearchIndex {
     void ClearTerms();
     // Starts using `model` (relinking the term table when it changed).
     void Use(std::shared_ptr<const LsaModel> model);
+    void DropVector(std::uint32_t did);
+    void ClearVectors();
     const DocVector& VectorOf(std::uint32_t did, double n_docs, double min_df, bool lsa);  // did: a Xapian docid
   };
-  static constexpr std::size_t kMaxDocVectors = 8192;
+  // The vectors a state keeps, in bytes; past it they are all dropped. A
+  // story's vector is about 6 KB on the generated corpus (300-900 words),
+  // so a site of up to some 15,000 stories is kept whole: a refresh of
+  // every story reads each one once per thread. At 8,192 vectors, a
+  // reindex of 10,000 stories read most of them again and again (vectors
+  // were a third of Related News's time; 65.5 -> 54.7 s for the whole
+  // reindex, bench/run's site of 10,000 stories).
+  static constexpr std::size_t kMaxDocVectorBytes = std::size_t{96} << 20;
   // Related on `state`'s handle with its model; touches nothing else.
   Result<std::vector<RelatedItem>> RelatedIn(RelatedState& state, std::int64_t id,
                                              const RelatedOptions& options) const;

@@ -153,6 +153,21 @@ TEST_F(IndexTest, HighlightsEscapeHtmlFirst) {
   EXPECT_TRUE(seen);
 }
 
+// A query with a word* prefix still marks its plain words (the snippet's
+// stemmer passes over only words no plain term can match); Xapian 1.4
+// marks no word the prefix matched.
+TEST_F(IndexTest, PrefixQueryMarksItsPlainWords) {
+  SearchQuery q;
+  q.text = "constr* harbour";
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.has_value());
+  ASSERT_EQ(r->hits.size(), 1u);
+  const SearchHit& h = r->hits[0];
+  EXPECT_EQ(h.id, 1);
+  EXPECT_NE(h.snippet_html.find("<mark>harbour</mark>"), std::string::npos) << h.snippet_html;
+  EXPECT_NE(h.snippet_html.find("Construction"), std::string::npos) << h.snippet_html;
+}
+
 TEST_F(IndexTest, SpellingSuggestion) {
   SearchQuery q;
   q.text = "drougth";
