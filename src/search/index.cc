@@ -707,7 +707,7 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
     qp.add_boolean_prefix("section", std::string(sc::kSectionPrefix));
     qp.add_boolean_prefix("tag", std::string(sc::kTagPrefix));
     qp.add_boolean_prefix("author", std::string(sc::kAuthorPrefix));
-    qp.set_max_expansion(100, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    qp.set_max_expansion(20, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                      Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                      Xapian::QueryParser::FLAG_CJK_NGRAM;
@@ -910,6 +910,7 @@ const SearchIndex::DocVector& SearchIndex::RelatedState::VectorOf(std::uint32_t 
         for (std::size_t i = 0; i < k_lsa; ++i) v.lsa[i] += w * m[i];
       }
     }
+    v.published = PublishedOf(db->get_document(did, Xapian::DOC_ASSUME_VALID));
   } catch (...) {
     doc_vectors.erase(did);  // never keep half a vector
     throw;
@@ -1131,7 +1132,6 @@ Result<std::vector<RelatedItem>> SearchIndex::RelatedIn(RelatedState& st, std::i
   try {
     auto did = FindDoc(db, id);
     if (!did) return out;
-    Xapian::Document own_doc = db.get_document(*did, Xapian::DOC_ASSUME_VALID);
     ContentTerms decider;
     Xapian::Enquire enquire(db);
     Xapian::RSet rset;
@@ -1193,6 +1193,7 @@ Result<std::vector<RelatedItem>> SearchIndex::RelatedIn(RelatedState& st, std::i
       std::vector<std::pair<int, double>> w;  // sorted by term number
       std::vector<std::uint32_t> all;         // every content term (gids), for Jaccard
       std::vector<double> lsa;                // unit vector in the LSA space
+      Seconds published = 0;
     };
     // Terms are numbered in this call in the order they are first met
     // (the story's terms, then each candidate's), so the dense vectors
@@ -1217,6 +1218,7 @@ Result<std::vector<RelatedItem>> SearchIndex::RelatedIn(RelatedState& st, std::i
       std::sort(v.w.begin(), v.w.end());
       v.all = dv.all;
       v.lsa = dv.lsa;
+      v.published = dv.published;
       return v;
     };
     Vec own = vectorize(*did);
@@ -1301,13 +1303,13 @@ Result<std::vector<RelatedItem>> SearchIndex::RelatedIn(RelatedState& st, std::i
       best = std::max(best, score[i]);
       best_x = std::max(best_x, cands[i].xapian);
     }
-    Seconds own_time = PublishedOf(own_doc);
+    Seconds own_time = own.published;
     for (std::size_t i = 0; i < cands.size(); ++i) {
       Candidate& c = cands[i];
       double s = (1.0 - options.xapian_weight) * (best > 0 ? score[i] / best : 0) +
                  options.xapian_weight * (best_x > 0 ? c.xapian / best_x : 0);
       if (options.freshness) {
-        Seconds when = PublishedOf(db.get_document(c.did, Xapian::DOC_ASSUME_VALID));
+        Seconds when = c.vec.published;
         double distance = std::fabs(static_cast<double>(when - own_time));
         double scale = static_cast<double>(options.freshness_scale);
         s *= options.freshness_floor +

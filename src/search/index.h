@@ -203,6 +203,7 @@ class SearchIndex {
     std::vector<std::pair<std::uint32_t, double>> w;
     std::vector<std::uint32_t> all;
     std::vector<double> lsa;
+    Seconds published = 0;  // the publish time (value slot), for freshness
     // What the vector holds in memory, about (its buffers and a map node).
     std::size_t Bytes() const {
       return sizeof(DocVector) + 32 + w.capacity() * sizeof(w[0]) + all.capacity() * sizeof(all[0]) +
