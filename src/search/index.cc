@@ -646,12 +646,12 @@ namespace {
 // suggestion, if it has one. Field names and values (`tag:x`), operators
 // and `word*` prefixes are left alone. Schema 1 had the query parser do
 // this, keyed on unstemmed terms, which schema 2 no longer keeps.
-std::string SpellingSuggestion(Xapian::Database& db, const std::string& text, const Xapian::Stem& stem) {
-  std::string corrected;
-  bool changed = false;
+// Calls `fn(word, start, stop)` for each run of word characters in `text`
+// (Xapian's notion of one), `word` lowercased, [start, stop) its bytes.
+template <typename Fn>
+void ForEachWord(const std::string& text, Fn fn) {
   Xapian::Utf8Iterator it(text), end;
   const char* base = text.data();
-  std::size_t copied = 0;
   while (it != end) {
     if (!Xapian::Unicode::is_wordchar(*it)) {
       ++it;
@@ -664,22 +664,51 @@ std::string SpellingSuggestion(Xapian::Database& db, const std::string& text, co
       ++it;
     }
     std::size_t stop = it == end ? text.size() : static_cast<std::size_t>(it.raw() - base);
+    fn(word, start, stop);
+  }
+}
+
+std::string SpellingSuggestion(Xapian::Database& db, const std::string& text, const Xapian::Stem& stem) {
+  std::string corrected;
+  bool changed = false;
+  std::size_t copied = 0;
+  ForEachWord(text, [&](const std::string& word, std::size_t start, std::size_t stop) {
     std::string raw = text.substr(start, stop - start);
     char next = stop < text.size() ? text[stop] : '\0';
     char prev = start > 0 ? text[start - 1] : '\0';
-    if (next == ':' || prev == ':' || next == '*' || word.size() < 2) continue;
-    if (raw == "AND" || raw == "OR" || raw == "NOT" || raw == "XOR" || raw == "NEAR" || raw == "ADJ") continue;
-    if (db.term_exists(std::string(sc::kContentPrefix) + stem(word))) continue;
+    if (next == ':' || prev == ':' || next == '*' || word.size() < 2) return;
+    if (raw == "AND" || raw == "OR" || raw == "NOT" || raw == "XOR" || raw == "NEAR" || raw == "ADJ") return;
+    if (db.term_exists(std::string(sc::kContentPrefix) + stem(word))) return;
     std::string suggestion = db.get_spelling_suggestion(word);
-    if (suggestion.empty()) continue;
+    if (suggestion.empty()) return;
     corrected.append(text, copied, start - copied);
     corrected += suggestion;
     copied = stop;
     changed = true;
-  }
+  });
   if (!changed) return "";
   corrected.append(text, copied, std::string::npos);
   return corrected;
+}
+
+// The stems each `word*` of the query text stands for, as the query parser
+// expands it: of the content terms that start with the word (lowercased),
+// the `max` found in the most stories.
+std::vector<std::string> PrefixExpansions(Xapian::Database& db, const std::string& text, std::size_t max) {
+  std::vector<std::string> out;
+  ForEachWord(text, [&](const std::string& word, std::size_t, std::size_t stop) {
+    if (stop >= text.size() || text[stop] != '*') return;
+    const std::string prefix = std::string(sc::kContentPrefix) + word;
+    std::vector<std::pair<Xapian::doccount, std::string>> terms;
+    for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+      terms.emplace_back(t.get_termfreq(), *t);
+    }
+    const std::size_t keep = std::min(max, terms.size());
+    std::partial_sort(terms.begin(), terms.begin() + static_cast<std::ptrdiff_t>(keep), terms.end(),
+                      [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    for (std::size_t i = 0; i < keep; ++i) out.push_back(std::move(terms[i].second));
+  });
+  return out;
 }
 
 }  // namespace
@@ -707,7 +736,7 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
     qp.add_boolean_prefix("section", std::string(sc::kSectionPrefix));
     qp.add_boolean_prefix("tag", std::string(sc::kTagPrefix));
     qp.add_boolean_prefix("author", std::string(sc::kAuthorPrefix));
-    qp.set_max_expansion(20, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    qp.set_max_expansion(kPrefixExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                      Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                      Xapian::QueryParser::FLAG_CJK_NGRAM;
@@ -778,14 +807,30 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
       mset = enquire.get_mset(first, count, static_cast<Xapian::doccount>(q.offset + 100));
       out.total = static_cast<std::int64_t>(mset.get_matches_estimated());
     }
+    // The snippets mark the words of the query's terms (get_terms). Xapian
+    // 1.4 lists no term a `word*` expanded to there, so it would mark no
+    // word a prefix matched: for a query with prefixes the snippets come
+    // from a second query, of its plain words and every prefix's
+    // expansions (its MSet only marks; no story is matched for it).
+    Xapian::Enquire marking(*db_);
+    Xapian::MSet marks = mset;
+    Xapian::Query marked = query;
+    if (has_text && q.text.find('*') != std::string::npos) {
+      std::vector<Xapian::Query> words;
+      for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t) {
+        const std::string& term = *t;
+        if (term.starts_with(sc::kContentPrefix) || term.starts_with(sc::kHeadlinePrefix)) words.emplace_back(term);
+      }
+      for (std::string& term : PrefixExpansions(*db_, q.text, kPrefixExpansion)) words.emplace_back(std::move(term));
+      marked = Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end());
+      marking.set_query(marked);
+      marks = marking.get_mset(0, 0);
+    }
     Xapian::Stem snippet_stem = stem;
     std::string primary = q.language.substr(0, q.language.find('-'));
-    // Xapian 1.4 marks no word that a `word*` prefix matched (only the
-    // query's plain terms, which get_terms lists), so a prefix query is
-    // passed over the same way: its words could never be marked anyway.
     if (primary.empty() || primary == "en") {
       std::string first_bytes;
-      for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t) {
+      for (auto t = marked.get_terms_begin(); t != marked.get_terms_end(); ++t) {
         const std::string& term = *t;
         if (term.size() > sc::kContentPrefix.size() && term.compare(0, sc::kContentPrefix.size(), sc::kContentPrefix) == 0) {
           first_bytes += term[sc::kContentPrefix.size()];
@@ -800,12 +845,12 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
       hit.score = it.get_weight();
       const std::string& headline = data.headline;
       const std::string& text = data.text;
-      hit.headline_html = mset.snippet(headline, headline.size() + 16, snippet_stem, 0, "<mark>",
-                                       "</mark>", "");
+      hit.headline_html = marks.snippet(headline, headline.size() + 16, snippet_stem, 0, "<mark>",
+                                        "</mark>", "");
       // Default (non-exhaustive, no background model) snippets: the
       // exhaustive search with a background model cost about 7 ms per
       // query on a 2,000-story index (p50 10 ms -> 2.8 ms, bench/search_speed).
-      hit.snippet_html = mset.snippet(text, 280, snippet_stem, 0, "<mark>", "</mark>", "…");
+      hit.snippet_html = marks.snippet(text, 280, snippet_stem, 0, "<mark>", "</mark>", "…");
       out.hits.push_back(std::move(hit));
     }
   } catch (const Xapian::Error& e) {

@@ -153,10 +153,9 @@ TEST_F(IndexTest, HighlightsEscapeHtmlFirst) {
   EXPECT_TRUE(seen);
 }
 
-// A query with a word* prefix still marks its plain words (the snippet's
-// stemmer passes over only words no plain term can match); Xapian 1.4
-// marks no word the prefix matched.
-TEST_F(IndexTest, PrefixQueryMarksItsPlainWords) {
+// A query with a word* prefix marks the words the prefix matched as well
+// as its plain words, in the snippet and in the headline.
+TEST_F(IndexTest, PrefixQueryMarksWhatItMatched) {
   SearchQuery q;
   q.text = "constr* harbour";
   auto r = index_->Search(q);
@@ -165,7 +164,17 @@ TEST_F(IndexTest, PrefixQueryMarksItsPlainWords) {
   const SearchHit& h = r->hits[0];
   EXPECT_EQ(h.id, 1);
   EXPECT_NE(h.snippet_html.find("<mark>harbour</mark>"), std::string::npos) << h.snippet_html;
-  EXPECT_NE(h.snippet_html.find("Construction"), std::string::npos) << h.snippet_html;
+  EXPECT_NE(h.snippet_html.find("<mark>Construction</mark>"), std::string::npos) << h.snippet_html;
+  EXPECT_EQ(h.snippet_html.find("<mark>city</mark>"), std::string::npos) << h.snippet_html;
+  q.text = "harb*";
+  r = index_->Search(q);
+  ASSERT_TRUE(r.has_value());
+  bool headline_marked = false;
+  for (const SearchHit& hit : r->hits) {
+    EXPECT_NE(hit.snippet_html.find("<mark>harbour</mark>"), std::string::npos) << hit.snippet_html;
+    if (hit.id == 2) headline_marked = hit.headline_html.find("<mark>Harbour</mark>") != std::string::npos;
+  }
+  EXPECT_TRUE(headline_marked);
 }
 
 TEST_F(IndexTest, SpellingSuggestion) {
