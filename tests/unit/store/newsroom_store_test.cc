@@ -550,6 +550,21 @@ class RawDb {
   RawDb(const RawDb&) = delete;
   RawDb& operator=(const RawDb&) = delete;
 
+  // How many rows of `sql`'s answer have `opcode` in their second column
+  // (for EXPLAIN: how many times the program uses that opcode).
+  int Count(const char* sql, const char* opcode) {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql, -1, &st, nullptr), SQLITE_OK) << sql;
+    int n = 0;
+    while (st != nullptr && sqlite3_step(st) == SQLITE_ROW) {
+      const unsigned char* op = sqlite3_column_text(st, 1);
+      if (op != nullptr && std::string(reinterpret_cast<const char*>(op)) == opcode) ++n;
+    }
+    sqlite3_finalize(st);
+    return n;
+  }
+  // Whether `sql` runs (false: SQLite refused it, e.g. a CHECK failed).
+  bool Try(const char* sql) { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
   void Exec(const char* sql) {
     char* err = nullptr;
     int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
@@ -748,7 +763,7 @@ INSERT INTO articles (id, slug, headline, dek, body, body_format, status, publis
   EXPECT_EQ(back.version, 5);
 
   RawDb raw(path);
-  EXPECT_EQ(raw.Int("PRAGMA user_version"), 6);
+  EXPECT_EQ(raw.Int("PRAGMA user_version"), static_cast<std::int64_t>(sqlite::Migrations().size()));
   // NOT NULL with '' as the default: a row written without them reads as empty.
   raw.Exec("INSERT INTO articles (id, slug, headline, body, body_format, status, created_at, "
            "modified_at) VALUES (3, 'raw', 'Raw', 'b', 'markdown', 'draft', 1, 1)");
@@ -758,6 +773,88 @@ INSERT INTO articles (id, slug, headline, dek, body, body_format, status, publis
   EXPECT_EQ(raw.Int("SELECT count(*) FROM pragma_table_info('articles') WHERE name IN "
                     "('seo_title', 'seo_description') AND \"notnull\" = 1"),
             2);
+}
+
+// --- Migration 7 ---
+
+TEST(StoreMigration7, RewritesTheChecksKeepingStoriesLinksAndTheChangeLogCounter) {
+  testing::TempDir dir;
+  std::string path = dir / "v6.db";
+  ASSERT_TRUE(MigrateSqliteFile(path, 6).ok());
+  {
+    RawDb db(path);
+    ASSERT_EQ(db.Int("PRAGMA user_version"), 6);
+    db.Exec("PRAGMA foreign_keys=ON");
+    db.Exec(R"sql(
+INSERT INTO sections (id, slug, name) VALUES (1, 'world', 'World');
+INSERT INTO tags (id, slug, name) VALUES (1, 'water', 'Water');
+INSERT INTO articles (id, slug, headline, dek, body, body_format, section_id, status,
+                      published_at, created_at, modified_at, owner_id, version, seo_title,
+                      seo_description) VALUES
+  (1, 'pub', 'Published', 'Dek', 'b', 'markdown', 1, 'published', 500, 1, 2, 3, 4, 'T', 'D'),
+  (2, 'gone', 'Gone', '', 'b', 'html', NULL, 'unpublished', 600, 1, 2, 0, 1, '', '');
+INSERT INTO article_tags (article_id, tag_id, position) VALUES (1, 1, 0);
+INSERT INTO related_news (article_id, position, related_id) VALUES (1, 0, 2);
+INSERT INTO change_log (entity, entity_id, op, at) VALUES
+  ('article', 1, 'insert', 1), ('article', 2, 'insert', 1), ('article', 1, 'update', 2),
+  ('article', 2, 'update', 3), ('article', 2, 'delete', 4);
+DELETE FROM change_log WHERE seq > 3;
+)sql");
+    ASSERT_EQ(db.Int("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'"), 5);
+  }
+  auto opened = OpenSqliteStore(path, {Slug, nullptr});
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  Store& store = **opened;
+  Article pub = *store.GetArticle(1);
+  EXPECT_EQ(pub.headline, "Published");
+  EXPECT_EQ(pub.dek, "Dek");
+  EXPECT_EQ(pub.section, "world");
+  EXPECT_EQ(pub.tags, std::vector<std::string>{"Water"});
+  EXPECT_EQ(pub.published_at, std::optional<Seconds>(500));
+  EXPECT_EQ(pub.owner_id, 3);
+  EXPECT_EQ(pub.version, 4);
+  EXPECT_EQ(pub.seo_title, "T");
+  EXPECT_EQ(pub.seo_description, "D");
+  Article gone = *store.GetArticle(2);
+  EXPECT_EQ(gone.status, PublishState::kUnpublished);
+  EXPECT_EQ(gone.body_format, BodyFormat::kHtml);
+  EXPECT_EQ(*store.GetRelated(1), std::vector<std::int64_t>{2});
+
+  // The counter goes on from 5, not from the last row left (3): a search
+  // index that applied up to 5 must see the next change.
+  pub.headline = "Published again";
+  ASSERT_TRUE(store.SaveArticle(pub, 4).ok());
+  auto log = store.ChangesSince(0, 100);
+  ASSERT_TRUE(log.has_value());
+  std::vector<std::int64_t> seqs;
+  for (const ChangeLogEntry& c : *log) seqs.push_back(c.seq);
+  EXPECT_EQ(seqs, (std::vector<std::int64_t>{1, 2, 3, 6}));
+
+  RawDb raw(path);
+  EXPECT_EQ(raw.Int("PRAGMA user_version"), 7);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM sqlite_master WHERE name LIKE '%_v7'"), 0);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM sqlite_sequence WHERE name LIKE '%_v7'"), 0);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'articles' "
+                    "AND name LIKE 'articles_by_%'"),
+            5);
+  // The constraints still hold, written without IN lists.
+  raw.Exec("PRAGMA foreign_keys=ON");
+  EXPECT_FALSE(raw.Try("INSERT INTO articles (slug, headline, body, body_format, status, created_at, "
+                       "modified_at) VALUES ('x', 'X', 'b', 'markdown', 'bogus', 1, 1)"));
+  EXPECT_FALSE(raw.Try("INSERT INTO articles (slug, headline, body, body_format, status, created_at, "
+                       "modified_at) VALUES ('x', 'X', 'b', 'text', 'draft', 1, 1)"));
+  EXPECT_FALSE(raw.Try("INSERT INTO change_log (entity, entity_id, op, at) VALUES ('article', 1, 'bogus', 1)"));
+  EXPECT_TRUE(raw.Try("INSERT INTO change_log (entity, entity_id, op, at) VALUES ('article', 1, 'delete', 1)"));
+  // And writing a row builds no temporary b-tree for them.
+  for (const char* sql :
+       {"EXPLAIN INSERT INTO change_log (entity, entity_id, op, at) VALUES ('article', 1, 'insert', 1)",
+        "EXPLAIN INSERT INTO articles (slug, headline, body, body_format, status, created_at, modified_at) "
+        "VALUES ('y', 'Y', 'b', 'markdown', 'draft', 1, 1)"}) {
+    EXPECT_EQ(raw.Count(sql, "OpenEphemeral"), 0) << sql;
+  }
+  // Deleting a story still cascades into what refers to it.
+  ASSERT_TRUE(store.DeleteArticle(2).ok());
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM related_news"), 0);
 }
 
 }  // namespace
