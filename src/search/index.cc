@@ -812,7 +812,7 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
     // word a prefix matched: for a query with prefixes the snippets come
     // from a second query, of its plain words and every prefix's
     // expansions (its MSet only marks; no story is matched for it).
-    Xapian::Enquire marking(*db_);
+    std::optional<Xapian::Enquire> marking;  // made for a query with prefixes only
     Xapian::MSet marks = mset;
     Xapian::Query marked = query;
     if (has_text && q.text.find('*') != std::string::npos) {
@@ -823,8 +823,9 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
       }
       for (std::string& term : PrefixExpansions(*db_, q.text, kPrefixExpansion)) words.emplace_back(std::move(term));
       marked = Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end());
-      marking.set_query(marked);
-      marks = marking.get_mset(0, 0);
+      marking.emplace(*db_);
+      marking->set_query(marked);
+      marks = marking->get_mset(0, 0);
     }
     Xapian::Stem snippet_stem = stem;
     std::string primary = q.language.substr(0, q.language.find('-'));
