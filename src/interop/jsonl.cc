@@ -160,7 +160,7 @@ Result<JsonlImportReport> ImportJsonl(std::istream& in, Store& store,
   LineProblems problems(options.max_errors);
   std::map<std::string, int> seen_slugs;  // slug -> first line using it
 
-  Status tx = store.Transaction([&]() -> Status {
+  Status tx = store.BulkTransaction([&]() -> Status {
     DL_RETURN_IF_ERROR(ForEachJsonObject(in, problems, [&](int line, const json& obj) -> Status {
       ++report.lines;
       LineErrors err;

@@ -412,7 +412,7 @@ Result<NinjsImportReport> ImportNinjs(std::istream& in, Store& store,
                                       const NinjsImportOptions& options) {
   NinjsImportReport report;
   LineProblems problems(options.max_errors);
-  Status tx = store.Transaction([&]() -> Status {
+  Status tx = store.BulkTransaction([&]() -> Status {
     DL_RETURN_IF_ERROR(ForEachJsonObject(in, problems, [&](int line, const json& obj) -> Status {
       ++report.items;
       Problems err;

@@ -615,7 +615,7 @@ Result<WxrImportReport> ImportWxr(const std::string& path, Store& store,
   report.source = !scan.header.base_blog_url.empty() ? scan.header.base_blog_url : scan.header.link;
 
   bool rolled_back_on_purpose = false;
-  Status tx = store.Transaction([&]() -> Status {
+  Status tx = store.BulkTransaction([&]() -> Status {
     Importer importer(store, options, scan, report);
     DL_RETURN_IF_ERROR(importer.Prepare());
     DL_RETURN_IF_ERROR(ReadWxr(path, importer));

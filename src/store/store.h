@@ -99,6 +99,14 @@ class Store {
 
   // Runs fn inside one transaction; nested calls join the outer one.
   virtual Status Transaction(const std::function<Status()>& fn) = 0;
+  // The same for a write of many stories that stands or falls as a whole
+  // (an import). A save that fails inside it may leave part of its writes
+  // behind, so fn must fail, rolling everything back, once any save failed.
+  // Faster: saves make no savepoint of their own, and a backend may write
+  // pages once instead of twice while no other connection has the store
+  // open (SQLite: its rollback journal instead of the WAL). Called inside
+  // another transaction, it joins it as Transaction does.
+  virtual Status BulkTransaction(const std::function<Status()>& fn) = 0;
 
   // Inserts (id == 0) or updates an article, creating its section, tags and
   // authors on first use. Sets id, created_at, modified_at and version in

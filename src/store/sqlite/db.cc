@@ -2,6 +2,11 @@
 
 namespace dateline::sqlite {
 
+namespace {
+// How long a statement waits for another connection's lock before failing.
+constexpr int kBusyTimeoutMs = 5000;
+}  // namespace
+
 Stmt& Stmt::Bind(int i, std::int64_t v) {
   sqlite3_bind_int64(s_, i, v);
   return *this;
@@ -84,7 +89,7 @@ Status Db::Open(const std::string& path, bool read_only) {
     return s;
   }
   sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   // Reading the schema proves the file is a database before we rely on it.
   DL_RETURN_IF_ERROR(Exec("SELECT count(*) FROM sqlite_master"));
   if (!read_only) DL_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
@@ -100,7 +105,29 @@ Status Db::Open(const std::string& path, bool read_only) {
   // transaction spilled pages to the WAL early and wrote them again
   // (pwrite was a sixth of `dateline import`'s time).
   DL_RETURN_IF_ERROR(Exec("PRAGMA cache_size=-32768"));
+  // Statement journals (a savepoint's undo record) and temporary b-trees in
+  // memory: by default SQLite spilled a savepoint's journal to a temporary
+  // file past 64 KiB, and an import's savepoint per story made that file
+  // the largest part of its system time (100,000 stories: 19.4 -> 11.3 s).
+  DL_RETURN_IF_ERROR(Exec("PRAGMA temp_store=MEMORY"));
   return Status::Ok();
+}
+
+std::string Db::TrySetJournalMode(std::string_view mode) {
+  auto ask = [this](const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    std::string answer;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != nullptr) {
+      answer = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return answer;
+  };
+  sqlite3_busy_timeout(db_, 0);
+  std::string now = ask("PRAGMA journal_mode=" + std::string(mode));
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  return now.empty() ? ask("PRAGMA journal_mode") : now;  // empty: refused (busy)
 }
 
 Status Db::Exec(std::string_view sql) {

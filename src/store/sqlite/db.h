@@ -79,6 +79,11 @@ class Db {
   Result<Stmt> Prepare(const std::string& sql);
   std::int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
+  // Asks for a journal mode ("delete", "wal") without waiting for other
+  // connections; returns the mode in effect afterwards, which is the old
+  // one when SQLite could not change it (another connection has the file
+  // open, or a transaction is open).
+  std::string TrySetJournalMode(std::string_view mode);
   // Whether a transaction is open (BEGIN without COMMIT or ROLLBACK yet).
   bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
   sqlite3* handle() const { return db_; }

@@ -454,6 +454,102 @@ TEST_F(StoreTest, FailedTransactionWritesNothing) {
   EXPECT_EQ(*store_->LastChangeSeq(), 0);
 }
 
+// The journal mode of the file as a fresh connection sees it.
+std::string JournalModeOf(const std::string& path) {
+  sqlite3* db = nullptr;
+  std::string mode;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_open(path.c_str(), &db) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    mode = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return mode;
+}
+
+TEST_F(StoreTest, BulkTransactionUsesTheRollbackJournalAndLeavesTheFileInWal) {
+  std::string path = dir_ / "site.db";
+  ASSERT_EQ(JournalModeOf(path), "wal");
+  std::string inside;
+  Status s = store_->BulkTransaction([&]() -> Status {
+    inside = JournalModeOf(path);
+    for (int i = 0; i < 3; ++i) {
+      Article a = Make("bulk-" + std::to_string(i), 1000 + i);
+      a.tags = {"Water"};
+      DL_RETURN_IF_ERROR(store_->SaveArticle(a));
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(inside, "delete");  // no other connection had the file open
+  EXPECT_EQ(JournalModeOf(path), "wal");
+  ArticleQuery q;
+  q.tag_slug = "water";
+  EXPECT_EQ(*store_->CountArticles(q), 3);
+  EXPECT_EQ(store_->ChangesSince(0, 100)->size(), 5u);  // section, tag, 3 stories
+}
+
+TEST_F(StoreTest, BulkTransactionStaysInWalWhileAnotherConnectionIsOpen) {
+  std::string path = dir_ / "site.db";
+  // A second store reading the same file, as a running server would.
+  auto server = OpenSqliteStore(path, {TestSlug, &clock_});
+  ASSERT_TRUE(server.has_value()) << server.error().ToString();
+  std::thread([&] { EXPECT_TRUE((*server)->GetArticleBySlug("none").error().IsNotFound()); })
+      .join();
+  std::string inside;
+  auto started = std::chrono::steady_clock::now();
+  Status s = store_->BulkTransaction([&]() -> Status {
+    inside = JournalModeOf(path);
+    Article a = Make("beside-a-server", 1000);
+    return store_->SaveArticle(a);
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(inside, "wal");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2))
+      << "the bulk transaction waited for the other connection";
+  auto seen = (*server)->GetArticleBySlug("beside-a-server");
+  EXPECT_TRUE(seen.has_value());
+}
+
+TEST_F(StoreTest, FailedBulkTransactionWritesNothingEvenAHalfSavedStory) {
+  std::string path = dir_ / "site.db";
+  Article kept = Save(Make("kept", 900));
+  std::int64_t seq = *store_->LastChangeSeq();
+  Status save;
+  Status s = store_->BulkTransaction([&]() -> Status {
+    Article a = Make("first", 1000);
+    DL_RETURN_IF_ERROR(store_->SaveArticle(a));
+    Article b = Make("second", 1001);
+    b.tags = {"!!"};  // no slug can be made of it: fails after the story's row was written
+    save = store_->SaveArticle(b);
+    return save.ok() ? Status::Ok() : Status::InvalidArgument("rolled back");
+  });
+  EXPECT_TRUE(save.IsInvalidArgument()) << save.ToString();
+  EXPECT_FALSE(s.ok());
+  EXPECT_TRUE(store_->GetArticleBySlug("first").error().IsNotFound());
+  EXPECT_TRUE(store_->GetArticleBySlug("second").error().IsNotFound());
+  EXPECT_EQ(store_->GetArticleBySlug("kept")->id, kept.id);
+  EXPECT_EQ(*store_->LastChangeSeq(), seq);
+  EXPECT_EQ(JournalModeOf(path), "wal");
+}
+
+TEST_F(StoreTest, BulkTransactionInsideATransactionJoinsIt) {
+  Status s = store_->Transaction([&]() -> Status {
+    Article a = Make("outer", 1000);
+    DL_RETURN_IF_ERROR(store_->SaveArticle(a));
+    DL_RETURN_IF_ERROR(store_->BulkTransaction([&]() -> Status {
+      Article b = Make("inner", 1001);
+      return store_->SaveArticle(b);
+    }));
+    return Status::Conflict("changed my mind");
+  });
+  EXPECT_TRUE(s.IsConflict());
+  EXPECT_TRUE(store_->GetArticleBySlug("outer").error().IsNotFound());
+  EXPECT_TRUE(store_->GetArticleBySlug("inner").error().IsNotFound());
+}
+
 TEST_F(StoreTest, RedirectsFollowLatestTarget) {
   ASSERT_TRUE(store_->PutRedirect({"/old/", "/new/"}).ok());
   EXPECT_EQ(*store_->GetRedirect("/old/"), "/new/");
