@@ -454,20 +454,22 @@ TEST_F(StoreTest, FailedTransactionWritesNothing) {
   EXPECT_EQ(*store_->LastChangeSeq(), 0);
 }
 
-// The journal mode of the file as a fresh connection sees it.
-std::string JournalModeOf(const std::string& path) {
+// A pragma's value as a fresh connection to the file sees it.
+std::string PragmaOf(const std::string& path, const std::string& pragma) {
   sqlite3* db = nullptr;
-  std::string mode;
   sqlite3_stmt* st = nullptr;
+  std::string value;
+  std::string sql = "PRAGMA " + pragma;
   if (sqlite3_open(path.c_str(), &db) == SQLITE_OK &&
-      sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
       sqlite3_step(st) == SQLITE_ROW) {
-    mode = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    value = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
   }
   sqlite3_finalize(st);
   sqlite3_close(db);
-  return mode;
+  return value;
 }
+std::string JournalModeOf(const std::string& path) { return PragmaOf(path, "journal_mode"); }
 
 TEST_F(StoreTest, BulkTransactionUsesTheRollbackJournalAndLeavesTheFileInWal) {
   std::string path = dir_ / "site.db";
@@ -578,6 +580,39 @@ TEST(StoreOpen, MigratesAnOldDatabaseKeepingData) {
   EXPECT_EQ((*store)->GetArticleBySlug("kept")->headline, "Kept");
   // Migration 2 added the redirects table.
   EXPECT_TRUE((*store)->PutRedirect({"/a/", "/b/"}).ok());
+}
+
+std::string PageSizeOf(const std::string& path) { return PragmaOf(path, "page_size"); }
+
+TEST(StoreOpen, NewDatabasesHave16KiBPagesAndOlderOnesKeepTheirs) {
+  testing::TempDir dir;
+  std::string fresh = dir / "fresh.db";
+  {
+    auto store = OpenSqliteStore(fresh, {TestSlug, nullptr});
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    Article a = testing::Story("whole-row", 1000);
+    a.body = std::string(9000, 'x');  // more than a 4 KiB page holds
+    ASSERT_TRUE((*store)->SaveArticle(a).ok());
+  }
+  EXPECT_EQ(PageSizeOf(fresh), "16384");
+
+  // A site made before keeps its 4 KiB pages, and its stories.
+  std::string old = dir / "old.db";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(old.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "PRAGMA page_size=4096; CREATE TABLE t (x); DROP TABLE t;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  ASSERT_EQ(PageSizeOf(old), "4096");
+  auto store = OpenSqliteStore(old, {TestSlug, nullptr});
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  Article a = testing::Story("kept", 1000);
+  ASSERT_TRUE((*store)->SaveArticle(a).ok());
+  EXPECT_EQ(PageSizeOf(old), "4096");
+  EXPECT_EQ((*store)->GetArticleBySlug("kept")->headline, "Headline kept");
 }
 
 TEST(StoreOpen, RefusesGarbageAndNewerSchemas) {
