@@ -90,6 +90,8 @@ class Db {
   Status Error(std::string_view what) const;
 
  private:
+  Status Configure(bool read_only);  // Open's pragmas
+
   sqlite3* db_ = nullptr;
   std::map<const char*, sqlite3_stmt*> cache_;
   std::map<std::string, sqlite3_stmt*, std::less<>> text_cache_;

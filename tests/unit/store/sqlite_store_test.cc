@@ -515,6 +515,28 @@ TEST_F(StoreTest, BulkTransactionStaysInWalWhileAnotherConnectionIsOpen) {
   EXPECT_TRUE(seen.has_value());
 }
 
+TEST_F(StoreTest, OpeningDuringABulkTransactionSaysWhatHoldsTheFile) {
+  std::string path = dir_ / "site.db";
+  Result<std::unique_ptr<Store>> other = Fail(Status::Internal("not opened"));
+  Status s = store_->BulkTransaction([&]() -> Status {
+    Article a = Make("in-bulk", 1000);
+    DL_RETURN_IF_ERROR(store_->SaveArticle(a));
+    other = OpenSqliteStore(path, {TestSlug, &clock_});  // waits the busy timeout
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_FALSE(other.has_value());
+  EXPECT_EQ(other.error().code(), Status::Code::kUnavailable) << other.error().ToString();
+  EXPECT_NE(other.error().message().find("site.db"), std::string::npos);
+  EXPECT_NE(other.error().message().find("an import?"), std::string::npos)
+      << other.error().message();
+  // Once the import has ended the file opens again, in WAL.
+  auto after = OpenSqliteStore(path, {TestSlug, &clock_});
+  ASSERT_TRUE(after.has_value()) << after.error().ToString();
+  EXPECT_TRUE((*after)->GetArticleBySlug("in-bulk").has_value());
+  EXPECT_EQ(JournalModeOf(path), "wal");
+}
+
 TEST_F(StoreTest, FailedBulkTransactionWritesNothingEvenAHalfSavedStory) {
   std::string path = dir_ / "site.db";
   Article kept = Save(Make("kept", 900));
