@@ -864,10 +864,12 @@ class SqliteStore final : public Store {
       return st->Run();
     };
     if (!outer && bulk_) {  // no savepoint: the bulk transaction fails as a whole
-      ++depth_;
-      Status s = fn();
-      --depth_;
-      return s;
+      struct Depth {
+        int& depth;
+        explicit Depth(int& d) : depth(d) { ++depth; }
+        ~Depth() { --depth; }  // also when fn throws (the outer InTx catches it)
+      } nested(depth_);
+      return fn();
     }
     DL_RETURN_IF_ERROR(outer ? db_.Exec("BEGIN IMMEDIATE") : prepared("SAVEPOINT nested"));
     ++depth_;

@@ -559,6 +559,28 @@ TEST_F(StoreTest, FailedBulkTransactionWritesNothingEvenAHalfSavedStory) {
   EXPECT_EQ(JournalModeOf(path), "wal");
 }
 
+TEST_F(StoreTest, AThrowInsideABulkTransactionLeavesTheStoreAsBefore) {
+  Status s = store_->BulkTransaction([&]() -> Status {
+    Article a = Make("before-the-throw", 1000);
+    DL_RETURN_IF_ERROR(store_->SaveArticle(a));
+    return store_->Transaction([&]() -> Status { throw std::runtime_error("boom"); });
+  });
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("boom"), std::string::npos) << s.ToString();
+  EXPECT_TRUE(store_->GetArticleBySlug("before-the-throw").error().IsNotFound());
+  // The next transaction is an outer one again: it reads its own writes.
+  bool seen = false;
+  s = store_->Transaction([&]() -> Status {
+    Article a = Make("after-the-throw", 1000);
+    DL_RETURN_IF_ERROR(store_->SaveArticle(a));
+    seen = store_->GetArticleBySlug("after-the-throw").has_value();
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(seen);
+  EXPECT_TRUE(store_->GetArticleBySlug("after-the-throw").has_value());
+}
+
 TEST_F(StoreTest, BulkTransactionInsideATransactionJoinsIt) {
   Status s = store_->Transaction([&]() -> Status {
     Article a = Make("outer", 1000);
