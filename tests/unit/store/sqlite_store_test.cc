@@ -521,7 +521,7 @@ TEST_F(StoreTest, OpeningDuringABulkTransactionSaysWhatHoldsTheFile) {
   Status s = store_->BulkTransaction([&]() -> Status {
     Article a = Make("in-bulk", 1000);
     DL_RETURN_IF_ERROR(store_->SaveArticle(a));
-    other = OpenSqliteStore(path, {TestSlug, &clock_});  // waits the busy timeout
+    other = OpenSqliteStore(path, {TestSlug, &clock_});  // cannot switch the file to WAL
     return Status::Ok();
   });
   ASSERT_TRUE(s.ok()) << s.ToString();
