@@ -143,15 +143,9 @@ Status Db::Configure(bool read_only) {
 }
 
 std::string Db::TrySetJournalMode(std::string_view mode) {
-  auto ask = [this](const std::string& sql) {
-    sqlite3_stmt* st = nullptr;
-    std::string answer;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != nullptr) {
-      answer = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-    return answer;
+  auto ask = [this](const std::string& sql) -> std::string {
+    auto st = Prepare(sql);
+    return st && st->Step() ? st->Text(0) : "";
   };
   sqlite3_busy_timeout(db_, 0);
   std::string now = ask("PRAGMA journal_mode=" + std::string(mode));

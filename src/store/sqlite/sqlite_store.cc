@@ -863,15 +863,11 @@ class SqliteStore final : public Store {
       if (!st) return st.error();
       return st->Run();
     };
-    if (!outer && bulk_) {  // no savepoint: the bulk transaction fails as a whole
-      struct Depth {
-        int& depth;
-        explicit Depth(int& d) : depth(d) { ++depth; }
-        ~Depth() { --depth; }  // also when fn throws (the outer InTx catches it)
-      } nested(depth_);
-      return fn();
-    }
-    DL_RETURN_IF_ERROR(outer ? db_.Exec("BEGIN IMMEDIATE") : prepared("SAVEPOINT nested"));
+    // Inside a bulk transaction a nested one makes no savepoint: the bulk
+    // transaction stands or falls as a whole.
+    const bool savepoint = !outer && !bulk_;
+    if (outer) DL_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+    if (savepoint) DL_RETURN_IF_ERROR(prepared("SAVEPOINT nested"));
     ++depth_;
     Status s;
     try {
@@ -881,11 +877,13 @@ class SqliteStore final : public Store {
     }
     --depth_;
     if (!s.ok()) {
-      (void)db_.Exec(outer ? "ROLLBACK" : "ROLLBACK TO nested; RELEASE nested");
+      if (outer) (void)db_.Exec("ROLLBACK");
+      if (savepoint) (void)db_.Exec("ROLLBACK TO nested; RELEASE nested");
       return s;
     }
-    Status c = outer ? db_.Exec("COMMIT") : prepared("RELEASE nested");
-    if (!c.ok() && outer) (void)db_.Exec("ROLLBACK");
+    if (!outer) return savepoint ? prepared("RELEASE nested") : Status::Ok();
+    Status c = db_.Exec("COMMIT");
+    if (!c.ok()) (void)db_.Exec("ROLLBACK");
     return c;
   }
 

@@ -12,10 +12,13 @@
 #include "store/sqlite/db.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/raw_db.h"
 #include "support/temp_dir.h"
 
 namespace dateline {
 namespace {
+
+using testing::RawDb;
 
 std::string Slug(std::string_view name) {
   std::string out;
@@ -539,50 +542,6 @@ TEST_F(NewsroomStoreTest, NewsroomWritesDoNotTouchTheChangeLog) {
 }
 
 // --- Migration 5 ---
-
-// Raw SQL on a file, outside the store (to build old databases).
-class RawDb {
- public:
-  explicit RawDb(const std::string& path) {
-    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
-  }
-  ~RawDb() { sqlite3_close(db_); }
-  RawDb(const RawDb&) = delete;
-  RawDb& operator=(const RawDb&) = delete;
-
-  // How many rows of `sql`'s answer have `opcode` in their second column
-  // (for EXPLAIN: how many times the program uses that opcode).
-  int Count(const char* sql, const char* opcode) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, sql, -1, &st, nullptr), SQLITE_OK) << sql;
-    int n = 0;
-    while (st != nullptr && sqlite3_step(st) == SQLITE_ROW) {
-      const unsigned char* op = sqlite3_column_text(st, 1);
-      if (op != nullptr && std::string(reinterpret_cast<const char*>(op)) == opcode) ++n;
-    }
-    sqlite3_finalize(st);
-    return n;
-  }
-  // Whether `sql` runs (false: SQLite refused it, e.g. a CHECK failed).
-  bool Try(const char* sql) { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
-  void Exec(const char* sql) {
-    char* err = nullptr;
-    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
-    EXPECT_EQ(rc, SQLITE_OK) << (err != nullptr ? err : "") << "\n" << sql;
-    sqlite3_free(err);
-  }
-  std::int64_t Int(const char* sql) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, sql, -1, &st, nullptr), SQLITE_OK) << sql;
-    std::int64_t v = -1;
-    if (st != nullptr && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
 
 // A version-4 site: four stories (one per old status) with tags, authors,
 // pins and Related News pointing at each other, plus a page.

@@ -9,6 +9,7 @@
 #include <future>
 #include <thread>
 
+#include "support/raw_db.h"
 #include "support/stories.h"
 #include "support/temp_dir.h"
 
@@ -454,22 +455,10 @@ TEST_F(StoreTest, FailedTransactionWritesNothing) {
   EXPECT_EQ(*store_->LastChangeSeq(), 0);
 }
 
-// A pragma's value as a fresh connection to the file sees it.
-std::string PragmaOf(const std::string& path, const std::string& pragma) {
-  sqlite3* db = nullptr;
-  sqlite3_stmt* st = nullptr;
-  std::string value;
-  std::string sql = "PRAGMA " + pragma;
-  if (sqlite3_open(path.c_str(), &db) == SQLITE_OK &&
-      sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW) {
-    value = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return value;
+// The journal mode as a fresh connection to the file sees it.
+std::string JournalModeOf(const std::string& path) {
+  return testing::RawDb(path).Text("PRAGMA journal_mode");
 }
-std::string JournalModeOf(const std::string& path) { return PragmaOf(path, "journal_mode"); }
 
 TEST_F(StoreTest, BulkTransactionUsesTheRollbackJournalAndLeavesTheFileInWal) {
   std::string path = dir_ / "site.db";
@@ -626,7 +615,9 @@ TEST(StoreOpen, MigratesAnOldDatabaseKeepingData) {
   EXPECT_TRUE((*store)->PutRedirect({"/a/", "/b/"}).ok());
 }
 
-std::string PageSizeOf(const std::string& path) { return PragmaOf(path, "page_size"); }
+std::string PageSizeOf(const std::string& path) {
+  return testing::RawDb(path).Text("PRAGMA page_size");
+}
 
 TEST(StoreOpen, NewDatabasesHave16KiBPagesAndOlderOnesKeepTheirs) {
   testing::TempDir dir;
@@ -642,14 +633,7 @@ TEST(StoreOpen, NewDatabasesHave16KiBPagesAndOlderOnesKeepTheirs) {
 
   // A site made before keeps its 4 KiB pages, and its stories.
   std::string old = dir / "old.db";
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(old.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "PRAGMA page_size=4096; CREATE TABLE t (x); DROP TABLE t;",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(db);
-  }
+  testing::RawDb(old).Exec("PRAGMA page_size=4096; CREATE TABLE t (x); DROP TABLE t;");
   ASSERT_EQ(PageSizeOf(old), "4096");
   auto store = OpenSqliteStore(old, {TestSlug, nullptr});
   ASSERT_TRUE(store.has_value()) << store.error().ToString();
