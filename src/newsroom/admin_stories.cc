@@ -136,8 +136,12 @@ http::Response Admin::StoryList(const Ctx& c) {
   q.offset = (page - 1) * kStoriesPerPage;
 
   auto total = store_.CountArticles(q);
-  if (!total) return StatusPage(&c, total.error());
   auto list = store_.ListArticles(q);
+  if (list && stories_.CatchUp(*list)) {  // a due story listed as scheduled
+    total = store_.CountArticles(q);
+    list = store_.ListArticles(q);
+  }
+  if (!total) return StatusPage(&c, total.error());
   if (!list) return StatusPage(&c, list.error());
   auto users = store_.ListUsers();
   if (!users) return StatusPage(&c, users.error());

@@ -160,8 +160,12 @@ http::Response Api::Stories(const http::Request& req, const User& user) {
   q.limit = per_page;
   q.offset = (page - 1) * per_page;
   auto total = store_.CountArticles(q);
-  if (!total) return ApiError(total.error());
   auto list = store_.ListArticles(q);
+  if (list && stories_.CatchUp(*list)) {  // a due story listed as scheduled
+    total = store_.CountArticles(q);
+    list = store_.ListArticles(q);
+  }
+  if (!total) return ApiError(total.error());
   if (!list) return ApiError(list.error());
   ordered_json out;
   out["stories"] = ordered_json::array();

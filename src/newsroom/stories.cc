@@ -1,6 +1,9 @@
 #include "newsroom/stories.h"
 
+#include <algorithm>
 #include <set>
+
+#include <spdlog/spdlog.h>
 
 #include "core/workflow.h"
 #include "interop/jsonl.h"
@@ -96,7 +99,28 @@ nlohmann::ordered_json Stories::ToJson(const Article& a) const {
   return j;
 }
 
-Result<Article> Stories::Get(std::int64_t id) { return store_.GetArticle(id); }
+Result<Article> Stories::Get(std::int64_t id) { return Load(id); }
+
+bool Stories::CatchUp(const std::vector<Article>& seen) {
+  Seconds now = clock_.Now();
+  bool due = std::any_of(seen.begin(), seen.end(), [&](const Article& a) {
+    return a.status == PublishState::kScheduled && IsVisible(a, now);
+  });
+  if (!due) return false;
+  auto ids = store_.PublishDue(now);
+  if (!ids) {
+    // The Scheduler will try again; meanwhile the story shows as scheduled.
+    spdlog::warn("publishing due stories: {}", ids.error().ToString());
+    return false;
+  }
+  return !ids->empty();
+}
+
+Result<Article> Stories::Load(std::int64_t id) {
+  auto a = store_.GetArticle(id);
+  if (a && CatchUp({*a})) return store_.GetArticle(id);
+  return a;
+}
 
 Result<Article> Stories::Create(const User& by, const json& fields) {
   if (!fields.is_object()) return Fail(FieldError("", "expected a JSON object"));
@@ -112,7 +136,7 @@ Result<Article> Stories::Update(const User& by, std::int64_t id, const json& pat
                                 std::optional<std::int64_t> expected_version,
                                 std::string_view note) {
   if (!patch.is_object()) return Fail(FieldError("", "expected a JSON object"));
-  auto current = store_.GetArticle(id);
+  auto current = Load(id);
   if (!current) return Fail(current.error());
   return Apply(by, *current, patch, /*creating=*/false, expected_version, note);
 }
@@ -247,7 +271,7 @@ Status Stories::AddRevision(const Article& a, const User& by, std::string_view n
 }
 
 Status Stories::Delete(const User& by, std::int64_t id) {
-  auto current = store_.GetArticle(id);
+  auto current = Load(id);
   if (!current) return current.error();
   if (!May(by, Action::kDeleteStory, *current)) {
     return Denied("", RoleRefusal(by, Action::kDeleteStory));
@@ -256,7 +280,7 @@ Status Stories::Delete(const User& by, std::int64_t id) {
 }
 
 Result<Correction> Stories::Correct(const User& by, std::int64_t id, std::string_view note) {
-  auto current = store_.GetArticle(id);
+  auto current = Load(id);
   if (!current) return Fail(current.error());
   if (!May(by, Action::kCorrect, *current)) {
     return Fail(Denied("", RoleRefusal(by, Action::kCorrect)));
@@ -302,7 +326,7 @@ Result<Article> Stories::Restore(const User& by, std::int64_t id, std::int64_t r
   // The content comes back; the workflow state stays as it is now.
   for (const char* field : {"status", "published_at", "updated_at"}) content.erase(field);
   // Fields absent from the old revision are cleared, not kept.
-  auto current = store_.GetArticle(id);
+  auto current = Load(id);
   if (!current) return Fail(current.error());
   nlohmann::ordered_json now_fields = ArticleToJson(*current, zone_);
   for (auto& [key, value] : now_fields.items()) {

@@ -689,6 +689,27 @@ TEST_F(AdminTest, ScheduleReadsPublishTimeInTheSiteZone) {
   EXPECT_TRUE(Has(garbage.body, "id=\"published_at-error\""));
 }
 
+// Readers see a scheduled story from its time on; the newsroom must not
+// lag them while the Scheduler (not running here) has yet to flip it.
+TEST_F(AdminTest, ADueScheduledStoryIsPublishedInTheNewsroomBeforeTheSchedulerRuns) {
+  Browser b = LogIn(Role::kEditor);
+  // 2025-05-06 09:00 in Dhaka is 03:00 UTC, 400 s after kStart.
+  std::int64_t id = CreateStory(b, "Due soon", "schedule", {{"published_at", "2025-05-06T09:00"}});
+  CreateStory(b, "Due later", "schedule", {{"published_at", "2025-05-07T09:00"}});
+  std::string editor = "/admin/stories/" + std::to_string(id);
+  EXPECT_TRUE(Has(Get(b, editor).body, ">Scheduled</span>"));
+  EXPECT_FALSE(Has(Get(b, editor).body, ">Add correction</button>"));
+
+  clock_.Advance(400);
+  http::Response scheduled = Get(b, "/admin/?status=scheduled");
+  EXPECT_FALSE(Has(scheduled.body, "Due soon")) << "listed as scheduled after its time";
+  EXPECT_TRUE(Has(scheduled.body, "Due later"));
+  EXPECT_EQ(store_->GetArticle(id)->status, PublishState::kPublished);
+  http::Response page = Get(b, editor);
+  EXPECT_TRUE(Has(page.body, ">Published</span>")) << page.body;
+  EXPECT_TRUE(Has(page.body, ">Add correction</button>"));
+}
+
 TEST_F(AdminTest, ValidationErrorNamesTheFieldAndKeepsEverythingTyped) {
   Browser b = LogIn(Role::kEditor);
   Fields f = {{"headline", ""},

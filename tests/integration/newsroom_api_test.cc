@@ -416,6 +416,27 @@ TEST_F(ApiTest, SchedulerPublishesExactlyOnce) {
   EXPECT_EQ(store_->LastChangeSeq().value(), seq_before + 1);
 }
 
+TEST_F(ApiTest, ADueStoryReadsAsPublishedBeforeTheSchedulerRuns) {
+  std::int64_t id = MakeStory(Role::kEditor, PublishState::kDraft);
+  ASSERT_EQ(Call(Role::kEditor, "PATCH", Path(id),
+                 {{"status", "scheduled"}, {"published_at", "2026-05-28T21:00:00Z"}}).status, 200);
+  EXPECT_EQ(Body(Call(Role::kEditor, "GET", Path(id)))["status"], "scheduled");
+  clock_.Set(ParseRfc3339("2026-05-28T21:00:00Z").value());
+  // No Scheduler runs: reading the story catches it up.
+  EXPECT_EQ(Body(Call(Role::kEditor, "GET", Path(id)))["status"], "published");
+  EXPECT_EQ(store_->GetArticle(id)->status, PublishState::kPublished);
+
+  // The list catches up too, and counts what it lists afterwards.
+  std::int64_t other = MakeStory(Role::kEditor, PublishState::kDraft);
+  ASSERT_EQ(Call(Role::kEditor, "PATCH", Path(other),
+                 {{"status", "scheduled"}, {"published_at", "2026-05-28T22:00:00Z"}}).status, 200);
+  clock_.Set(ParseRfc3339("2026-05-28T22:00:00Z").value());
+  json list = Body(Call(Role::kEditor, "GET", "/api/v1/stories?status=scheduled"));
+  EXPECT_EQ(list["total"], 0) << list.dump();
+  EXPECT_TRUE(list["stories"].empty()) << list.dump();
+  EXPECT_EQ(store_->GetArticle(other)->status, PublishState::kPublished);
+}
+
 TEST_F(ApiTest, MovingAPublishedStoryLeavesARedirect) {
   std::int64_t id = MakeStory(Role::kEditor, PublishState::kPublished);
   std::string old_url = Body(Call(Role::kEditor, "GET", Path(id)))["url"];
