@@ -218,8 +218,7 @@ class SearchIndex {
   // up every term of some 40 stories per call.
   struct TermSlot {
     std::uint64_t hash = 0;  // 0: empty
-    std::string term;
-    TermInfo info;
+    TermInfo info;           // the term itself: RelatedState::term_of_gid[info.gid]
   };
   // The LSA model: per term, its row of V_k / S_k (see FitLsa). A refit
   // makes a new one; a reader keeps the one it started with.
@@ -240,6 +239,7 @@ class SearchIndex {
     std::shared_ptr<const LsaModel> lsa;  // the model the term table refers to
     std::vector<TermSlot> term_slots;
     std::size_t terms_used = 0;
+    std::vector<std::string> term_of_gid;  // each gid's term
     double terms_count = 0;
     std::unordered_map<std::uint32_t, DocVector> doc_vectors;
     std::size_t vector_bytes = 0;  // DocVector::Bytes of doc_vectors, summed
@@ -249,6 +249,8 @@ class SearchIndex {
     // gids numbered, to reset.
     std::vector<int> local_of_gid;
     std::vector<std::uint32_t> numbered;
+    // The current call's vectors in local term numbers, one after another.
+    std::vector<std::pair<int, double>> local_w;
 
     TermInfo& Term(const std::string& term);
     void ClearTerms();
@@ -256,7 +258,12 @@ class SearchIndex {
     void Use(std::shared_ptr<const LsaModel> model);
     void DropVector(std::uint32_t did);
     void ClearVectors();
-    const DocVector& VectorOf(std::uint32_t did, double n_docs, double min_df, bool lsa);  // did: a Xapian docid
+    // Keeps the vectors made so far when they were made with these
+    // parameters and are within kMaxDocVectorBytes, else drops them. Once
+    // per Related call, before its VectorOf calls: a vector stays where it
+    // is until the next call (a map's elements do not move on insert).
+    void KeepVectorsFor(double n_docs, double min_df, bool lsa);
+    const DocVector& VectorOf(std::uint32_t did);  // did: a Xapian docid
   };
   // The vectors a state keeps, in bytes; past it they are all dropped. A
   // story's vector is about 6 KB on the generated corpus (300-900 words),
