@@ -135,14 +135,8 @@ http::Response Admin::StoryList(const Ctx& c) {
   q.limit = kStoriesPerPage;
   q.offset = (page - 1) * kStoriesPerPage;
 
-  auto total = store_.CountArticles(q);
-  auto list = store_.ListArticles(q);
-  if (list && stories_.CatchUp(*list)) {  // a due story listed as scheduled
-    total = store_.CountArticles(q);
-    list = store_.ListArticles(q);
-  }
-  if (!total) return StatusPage(&c, total.error());
-  if (!list) return StatusPage(&c, list.error());
+  auto listed = stories_.List(q);
+  if (!listed) return StatusPage(&c, listed.error());
   auto users = store_.ListUsers();
   if (!users) return StatusPage(&c, users.error());
   std::map<std::int64_t, std::string> names;
@@ -180,7 +174,7 @@ http::Response Admin::StoryList(const Ctx& c) {
        {{"value", "headline"}, {"label", "Headline"}, {"selected", sort == "headline"}}});
 
   json rows = json::array();
-  for (const Article& a : *list) {
+  for (const Article& a : listed->stories) {
     json row = {{"id", a.id},
                 {"headline", a.headline},
                 {"edit_url", "/admin/stories/" + std::to_string(a.id)},
@@ -199,8 +193,8 @@ http::Response Admin::StoryList(const Ctx& c) {
     rows.push_back(row);
   }
   model["stories"] = rows;
-  model["total"] = *total;
-  std::int64_t pages = std::max<std::int64_t>(1, (*total + kStoriesPerPage - 1) / kStoriesPerPage);
+  model["total"] = listed->total;
+  std::int64_t pages = std::max<std::int64_t>(1, (listed->total + kStoriesPerPage - 1) / kStoriesPerPage);
   model["page"] = page;
   model["pages"] = pages;
   std::vector<std::pair<std::string, std::string>> params = {

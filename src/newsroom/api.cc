@@ -159,18 +159,12 @@ http::Response Api::Stories(const http::Request& req, const User& user) {
   int page = IntParam(req, "page", 1);
   q.limit = per_page;
   q.offset = (page - 1) * per_page;
-  auto total = store_.CountArticles(q);
-  auto list = store_.ListArticles(q);
-  if (list && stories_.CatchUp(*list)) {  // a due story listed as scheduled
-    total = store_.CountArticles(q);
-    list = store_.ListArticles(q);
-  }
-  if (!total) return ApiError(total.error());
-  if (!list) return ApiError(list.error());
+  auto listed = stories_.List(q);
+  if (!listed) return ApiError(listed.error());
   ordered_json out;
   out["stories"] = ordered_json::array();
-  for (const Article& a : *list) out["stories"].push_back(StoryJson(a));
-  out["total"] = *total;
+  for (const Article& a : listed->stories) out["stories"].push_back(StoryJson(a));
+  out["total"] = listed->total;
   out["page"] = page;
   out["per_page"] = per_page;
   (void)user;  // every staff member may read the story list

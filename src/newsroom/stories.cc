@@ -116,6 +116,20 @@ bool Stories::CatchUp(const std::vector<Article>& seen) {
   return !ids->empty();
 }
 
+Result<Stories::Page> Stories::List(const ArticleQuery& q) {
+  auto read = [&]() -> Result<Page> {
+    auto total = store_.CountArticles(q);
+    if (!total) return Fail(total.error());
+    auto list = store_.ListArticles(q);
+    if (!list) return Fail(list.error());
+    return Page{*total, std::move(*list)};
+  };
+  auto page = read();
+  // A due story listed as scheduled: list again once it is published.
+  if (page && CatchUp(page->stories)) page = read();
+  return page;
+}
+
 Result<Article> Stories::Load(std::int64_t id) {
   auto a = store_.GetArticle(id);
   if (a && CatchUp({*a})) return store_.GetArticle(id);

@@ -54,13 +54,13 @@ class Stories {
   // A story any staff member may read (the admin list shows everyone's).
   Result<Article> Get(std::int64_t id);
 
-  // Readers see a scheduled story from its publish time on, while the
-  // Scheduler flips its status up to a period later. So that the newsroom
-  // never lags the reader site (an editor would see "Scheduled" and no way
-  // to correct a story readers already have), every story read here is
-  // caught up first: when one of `seen` is scheduled and due, this runs
-  // the scheduler's step now and returns true (the caller reads again).
-  bool CatchUp(const std::vector<Article>& seen);
+  // One page of the newsroom's story list (admin and API), and how many
+  // stories match `q` in all.
+  struct Page {
+    std::int64_t total = 0;
+    std::vector<Article> stories;
+  };
+  Result<Page> List(const ArticleQuery& q);
 
   // Adds a public correction note to a published story; sets updated_at.
   Result<Correction> Correct(const User& by, std::int64_t id, std::string_view note);
@@ -78,7 +78,14 @@ class Stories {
   const TimeZone& zone() const { return zone_; }
 
  private:
-  // GetArticle, caught up (see CatchUp).
+  // Readers see a scheduled story from its publish time on, while the
+  // Scheduler flips its status up to a period later. So that the newsroom
+  // never lags the reader site (an editor would see "Scheduled" and no way
+  // to correct a story readers already have), every story read here is
+  // caught up first: when one of `seen` is scheduled and due, this runs
+  // the scheduler's step now and returns true (the caller reads again).
+  bool CatchUp(const std::vector<Article>& seen);
+  // GetArticle, caught up.
   Result<Article> Load(std::int64_t id);
   Result<Article> Apply(const User& by, Article current, const nlohmann::json& patch, bool creating,
                         std::optional<std::int64_t> expected_version, std::string_view note);
