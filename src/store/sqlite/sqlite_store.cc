@@ -190,6 +190,7 @@ class SqliteStore final : public Store {
     bulk_ = true;
     Status s = InTx(fn);
     bulk_ = false;
+    for (auto& ids : bulk_ids_) ids.clear();  // a rollback took the new rows back
     // Back to WAL; should that fail, the next connection to open the file
     // sets it (Db::Open), and the rollback journal is as safe meanwhile.
     if (journal) (void)db_.TrySetJournalMode("wal");
@@ -230,9 +231,13 @@ class SqliteStore final : public Store {
       }
       std::optional<std::int64_t> section_id;
       if (!a.section.empty()) {
-        auto s = EnsureSectionLocked(a.section, TitleCaseFromSlug(a.section));
-        if (!s) return s.error();
-        section_id = s->id;
+        auto id = BulkCachedId(kSectionIds, a.section, [&]() -> Result<std::int64_t> {
+          auto s = EnsureSectionLocked(a.section, TitleCaseFromSlug(a.section));
+          if (!s) return Fail(s.error());
+          return s->id;
+        });
+        if (!id) return id.error();
+        section_id = *id;
       }
       Seconds now = options_.clock->Now();
       // No RETURNING: SQLite gathers a RETURNING statement's rows in a
@@ -953,6 +958,22 @@ class SqliteStore final : public Store {
     return GetSectionLocked(slug);
   }
 
+  // make(), or while a bulk transaction runs the id it gave for `key`
+  // before: an import names the same few sections, tags and authors
+  // thousands of times. Rows of these kinds are never deleted and their
+  // upserts keep the id, so only the transaction's end (a rollback takes
+  // new rows back) forgets them.
+  enum BulkIds { kSectionIds, kTagIds, kAuthorIds };
+  template <typename Make>
+  Result<std::int64_t> BulkCachedId(BulkIds kind, const std::string& key, Make make) {
+    if (!bulk_) return make();
+    auto& ids = bulk_ids_[kind];
+    if (auto it = ids.find(key); it != ids.end()) return it->second;
+    Result<std::int64_t> id = make();
+    if (id) ids.emplace(key, *id);
+    return id;
+  }
+
   // Finds or creates a tag/author row by the slug of its name.
   Result<std::int64_t> EnsureNamed(bool tag, const std::string& name) {
     std::string slug = options_.slugify ? options_.slugify(name) : name;
@@ -992,7 +1013,7 @@ class SqliteStore final : public Store {
       const auto& names = tag ? a.tags : a.authors;
       std::int64_t pos = 0;
       for (const std::string& name : names) {
-        auto id = EnsureNamed(tag, name);
+        auto id = BulkCachedId(tag ? kTagIds : kAuthorIds, name, [&] { return EnsureNamed(tag, name); });
         if (!id) return id.error();
         auto st = tag ? db_.Prepare(
                             "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) "
@@ -1224,6 +1245,8 @@ class SqliteStore final : public Store {
   sqlite::NewsroomTables newsroom_;  // borrows db_ and the clock
   int depth_ = 0;
   bool bulk_ = false;  // inside BulkTransaction: nested writes make no savepoint
+  // Sections by slug, tags and authors by name: their ids, while bulk_.
+  std::unordered_map<std::string, std::int64_t> bulk_ids_[3];
 };
 
 }  // namespace

@@ -548,6 +548,42 @@ TEST_F(StoreTest, FailedBulkTransactionWritesNothingEvenAHalfSavedStory) {
   EXPECT_EQ(JournalModeOf(path), "wal");
 }
 
+// A bulk transaction remembers the ids of the sections, tags and authors
+// it found or made; after a rollback the ones it made are gone, and the
+// next bulk transaction must make them again.
+TEST_F(StoreTest, ABulkTransactionAfterARolledBackOneMakesItsNamesAgain) {
+  auto story = [&](const std::string& slug) {
+    Article a = Make(slug, 1000);
+    a.section = "harbour-news";
+    a.tags = {"Tide tables"};
+    a.authors = {"Ines Quay"};
+    return a;
+  };
+  Status failed = store_->BulkTransaction([&]() -> Status {
+    Article a = story("undone");
+    DL_RETURN_IF_ERROR(store_->SaveArticle(a));
+    return Status::InvalidArgument("rolled back");
+  });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_TRUE(store_->GetSection("harbour-news").error().IsNotFound());
+  Status s = store_->BulkTransaction([&]() -> Status {
+    for (const char* slug : {"kept-one", "kept-two"}) {
+      Article a = story(slug);
+      DL_RETURN_IF_ERROR(store_->SaveArticle(a));
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  for (const char* slug : {"kept-one", "kept-two"}) {
+    auto a = store_->GetArticleBySlug(slug);
+    ASSERT_TRUE(a.has_value()) << slug;
+    EXPECT_EQ(a->section, "harbour-news");
+    EXPECT_EQ(a->tags, std::vector<std::string>{"Tide tables"});
+    EXPECT_EQ(a->authors, std::vector<std::string>{"Ines Quay"});
+  }
+  EXPECT_TRUE(store_->GetSection("harbour-news").has_value());
+}
+
 TEST_F(StoreTest, AThrowInsideABulkTransactionLeavesTheStoreAsBefore) {
   Status s = store_->BulkTransaction([&]() -> Status {
     Article a = Make("before-the-throw", 1000);
