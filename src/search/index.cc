@@ -987,6 +987,22 @@ Eigen::MatrixXd OrthonormalBasis(const Eigen::MatrixXd& y) {
   return qr.householderQ() * Eigen::MatrixXd::Identity(y.rows(), y.cols());
 }
 
+// m * x on every core: the rows of the product split into one run per
+// thread. Each row is summed as the one-thread product sums it (over m's
+// row in column order), so the result does not depend on the split.
+Eigen::MatrixXd ParallelProduct(const Eigen::SparseMatrix<double, Eigen::RowMajor>& m,
+                                const Eigen::MatrixXd& x) {
+  Eigen::MatrixXd y(m.rows(), x.cols());
+  const Eigen::Index n = m.rows();
+  const int threads = static_cast<int>(std::min<Eigen::Index>(Cores(), std::max<Eigen::Index>(n, 1)));
+  ParallelFor(static_cast<std::size_t>(threads), threads, [&](std::size_t t) {
+    const Eigen::Index from = n * static_cast<Eigen::Index>(t) / threads;
+    const Eigen::Index to = n * static_cast<Eigen::Index>(t + 1) / threads;
+    y.middleRows(from, to - from) = m.middleRows(from, to - from) * x;
+  });
+  return y;
+}
+
 }  // namespace
 
 // Latent semantic analysis of the whole index by a randomised range finder
@@ -1055,26 +1071,38 @@ std::shared_ptr<const SearchIndex::LsaModel> SearchIndex::FitLsa(int dims, int m
   const std::size_t l = std::min(k + 10, std::min(n, v));
   if (l < k || k == 0) return model;
   // A: documents x terms, sparse; the products and factorisations are Eigen's.
-  std::vector<Eigen::Triplet<double>> cells;
-  for (std::size_t d = 0; d < n; ++d) {
-    for (const auto& [t, w] : rows[d].w) cells.emplace_back(static_cast<int>(d), t, w);
-  }
+  // Filled row by row, each in column order, into space reserved per row:
+  // what setFromTriplets makes, without its sorting passes (1.6 s of a
+  // 7 s fit of 20,000 stories).
   Eigen::SparseMatrix<double, Eigen::RowMajor> a(static_cast<Eigen::Index>(n),
                                                  static_cast<Eigen::Index>(v));
-  a.setFromTriplets(cells.begin(), cells.end());
-  cells.clear();
+  {
+    Eigen::VectorXi sizes(static_cast<Eigen::Index>(n));
+    for (std::size_t d = 0; d < n; ++d) sizes(static_cast<Eigen::Index>(d)) = static_cast<int>(rows[d].w.size());
+    a.reserve(sizes);
+    for (std::size_t d = 0; d < n; ++d) {
+      std::vector<std::pair<int, float>>& w = rows[d].w;
+      std::sort(w.begin(), w.end());
+      for (const auto& [t, x] : w) a.insert(static_cast<Eigen::Index>(d), t) = x;
+      std::vector<std::pair<int, float>>().swap(w);
+    }
+    a.makeCompressed();
+  }
   std::mt19937_64 rng(20240101);
   std::normal_distribution<double> gauss;
   Eigen::MatrixXd omega(static_cast<Eigen::Index>(v), static_cast<Eigen::Index>(l));
   for (Eigen::Index c = 0; c < omega.cols(); ++c) {
     for (Eigen::Index r = 0; r < omega.rows(); ++r) omega(r, c) = gauss(rng);
   }
-  Eigen::MatrixXd q = OrthonormalBasis(a * omega);
+  // The products with A and A^T are most of the fit's time; both run on
+  // every core, A^T kept row-major as well for that.
+  const Eigen::SparseMatrix<double, Eigen::RowMajor> at = a.transpose();
+  Eigen::MatrixXd q = OrthonormalBasis(ParallelProduct(a, omega));
   for (int power = 0; power < 2; ++power) {
-    Eigen::MatrixXd z = OrthonormalBasis(a.transpose() * q);
-    q = OrthonormalBasis(a * z);
+    Eigen::MatrixXd z = OrthonormalBasis(ParallelProduct(at, q));
+    q = OrthonormalBasis(ParallelProduct(a, z));
   }
-  Eigen::MatrixXd bt = a.transpose() * q;  // v x l: B^T where B = Q^T A
+  Eigen::MatrixXd bt = ParallelProduct(at, q);  // v x l: B^T where B = Q^T A
   // B B^T = (B^T)^T B^T is l x l; its eigenvectors give B's right singular
   // vectors as B^T e / sigma. Eigen returns eigenvalues in ascending order.
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(bt.transpose() * bt);
