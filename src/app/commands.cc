@@ -14,6 +14,7 @@
 #include "app/site_dir.h"
 #include "app/static_build.h"
 #include "app/web.h"
+#include "base/clock.h"
 #include "base/embedded.h"
 #include "base/fs.h"
 #include "http/server.h"
@@ -261,14 +262,13 @@ int CmdBuild(const std::filesystem::path& dir, const std::string& out, int jobs)
     // holds the index and keeps them current itself.
     auto index = SearchIndex::Open(config.index_path().string());
     if (index) {
-      auto t0 = std::chrono::steady_clock::now();
+      const Stopwatch watch;
       IndexSync sync(*site->store, **index, config.site, DefaultClock());
       auto applied = sync.CatchUp();
       if (!applied) return ReportError("search index: " + applied.error().message());
-      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (*applied > 0) {
         std::cout << "search index: " << *applied << " stories brought up to date ("
-                  << std::fixed << std::setprecision(2) << s << " s)" << std::endl;
+                  << std::fixed << std::setprecision(2) << watch.Elapsed() << " s)" << std::endl;
       }
     } else {
       spdlog::warn("search index not updated ({}); Related News as last stored",

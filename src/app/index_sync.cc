@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "base/clock.h"
 #include "base/parallel.h"
 #include "text/excerpt.h"
 #include "text/markdown.h"
@@ -193,18 +194,14 @@ Status IndexSync::Rebuild() {
     visible.push_back(&a);
     indexed.push_back(a.id);
   }
-  using Clock = std::chrono::steady_clock;
-  auto since = [](Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-  };
-  auto start = Clock::now();
+  Stopwatch watch;
   DL_RETURN_IF_ERROR(PutAll(visible));
   DL_RETURN_IF_ERROR(index_.Commit(*seq, now));
-  spdlog::info("search index: {} stories indexed in {:.2f} s", visible.size(), since(start));
-  start = Clock::now();
+  spdlog::info("search index: {} stories indexed in {:.2f} s", visible.size(), watch.Elapsed());
+  watch.Restart();
   auto lists = RefreshRelated(indexed);
   if (!lists) return lists.error();
-  spdlog::info("search index: Related News of {} stories in {:.2f} s", indexed.size(), since(start));
+  spdlog::info("search index: Related News of {} stories in {:.2f} s", indexed.size(), watch.Elapsed());
   return Status::Ok();
 }
 

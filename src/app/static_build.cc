@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -10,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "base/clock.h"
 #include "base/fs.h"
 #include "render/formats.h"
 #include "text/slug.h"
@@ -253,7 +253,7 @@ Result<std::vector<std::string>> StaticBuild::Urls() {
 }
 
 Result<StaticBuildReport> StaticBuild::Run(const StaticBuildOptions& options) {
-  auto started = std::chrono::steady_clock::now();
+  const Stopwatch watch;
   StaticBuildReport report;
   const fs::path out = options.out;
   const fs::path manifest = out / kManifest;
@@ -373,8 +373,7 @@ Result<StaticBuildReport> StaticBuild::Run(const StaticBuildOptions& options) {
   report.written = written;
   report.unchanged = unchanged;
   report.skipped = skipped;
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  report.seconds = watch.Elapsed();
   return report;
 }
 

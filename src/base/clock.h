@@ -39,6 +39,20 @@ class FakeClock final : public Clock {
   std::atomic<Seconds> now_;
 };
 
+// Seconds of wall time since it was made (or restarted), for reporting
+// how long a step took; a monotonic clock, not the Clock above.
+class Stopwatch {
+ public:
+  Stopwatch() : start_(std::chrono::steady_clock::now()) {}
+  double Elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  void Restart() { start_ = std::chrono::steady_clock::now(); }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
+
 // The process-wide default clock (a SystemClock).
 const Clock& DefaultClock();
 

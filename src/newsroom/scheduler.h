@@ -9,7 +9,7 @@
 // and related lists follow within a round of IndexSync. Readers already see
 // a scheduled story from its time on (IsVisible), so a scheduler that runs
 // late never hides a story that is due; the newsroom (admin pages and API)
-// runs this same step itself when it reads a due story (Stories::CatchUp),
+// runs this same step itself when it reads a due story (Stories::Get, List),
 // so editors never see "Scheduled" for a story readers already have.
 //
 // Start() once, Stop() (or the destructor) joins the thread. RunOnce() is

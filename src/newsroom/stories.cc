@@ -99,21 +99,24 @@ nlohmann::ordered_json Stories::ToJson(const Article& a) const {
   return j;
 }
 
-Result<Article> Stories::Get(std::int64_t id) { return Load(id); }
+bool Stories::IsDue(const Article& a) const {
+  return a.status == PublishState::kScheduled && IsVisible(a, clock_.Now());
+}
 
-bool Stories::CatchUp(const std::vector<Article>& seen) {
-  Seconds now = clock_.Now();
-  bool due = std::any_of(seen.begin(), seen.end(), [&](const Article& a) {
-    return a.status == PublishState::kScheduled && IsVisible(a, now);
-  });
-  if (!due) return false;
-  auto ids = store_.PublishDue(now);
+bool Stories::PublishDue() {
+  auto ids = store_.PublishDue(clock_.Now());
   if (!ids) {
     // The Scheduler will try again; meanwhile the story shows as scheduled.
     spdlog::warn("publishing due stories: {}", ids.error().ToString());
     return false;
   }
   return !ids->empty();
+}
+
+Result<Article> Stories::Get(std::int64_t id) {
+  auto a = store_.GetArticle(id);
+  if (a && IsDue(*a) && PublishDue()) return store_.GetArticle(id);
+  return a;
 }
 
 Result<Stories::Page> Stories::List(const ArticleQuery& q) {
@@ -126,14 +129,12 @@ Result<Stories::Page> Stories::List(const ArticleQuery& q) {
   };
   auto page = read();
   // A due story listed as scheduled: list again once it is published.
-  if (page && CatchUp(page->stories)) page = read();
+  if (page && std::any_of(page->stories.begin(), page->stories.end(),
+                          [&](const Article& a) { return IsDue(a); }) &&
+      PublishDue()) {
+    page = read();
+  }
   return page;
-}
-
-Result<Article> Stories::Load(std::int64_t id) {
-  auto a = store_.GetArticle(id);
-  if (a && CatchUp({*a})) return store_.GetArticle(id);
-  return a;
 }
 
 Result<Article> Stories::Create(const User& by, const json& fields) {
@@ -150,7 +151,7 @@ Result<Article> Stories::Update(const User& by, std::int64_t id, const json& pat
                                 std::optional<std::int64_t> expected_version,
                                 std::string_view note) {
   if (!patch.is_object()) return Fail(FieldError("", "expected a JSON object"));
-  auto current = Load(id);
+  auto current = Get(id);
   if (!current) return Fail(current.error());
   return Apply(by, *current, patch, /*creating=*/false, expected_version, note);
 }
@@ -285,7 +286,7 @@ Status Stories::AddRevision(const Article& a, const User& by, std::string_view n
 }
 
 Status Stories::Delete(const User& by, std::int64_t id) {
-  auto current = Load(id);
+  auto current = Get(id);
   if (!current) return current.error();
   if (!May(by, Action::kDeleteStory, *current)) {
     return Denied("", RoleRefusal(by, Action::kDeleteStory));
@@ -294,7 +295,7 @@ Status Stories::Delete(const User& by, std::int64_t id) {
 }
 
 Result<Correction> Stories::Correct(const User& by, std::int64_t id, std::string_view note) {
-  auto current = Load(id);
+  auto current = Get(id);
   if (!current) return Fail(current.error());
   if (!May(by, Action::kCorrect, *current)) {
     return Fail(Denied("", RoleRefusal(by, Action::kCorrect)));
@@ -340,7 +341,7 @@ Result<Article> Stories::Restore(const User& by, std::int64_t id, std::int64_t r
   // The content comes back; the workflow state stays as it is now.
   for (const char* field : {"status", "published_at", "updated_at"}) content.erase(field);
   // Fields absent from the old revision are cleared, not kept.
-  auto current = Load(id);
+  auto current = Get(id);
   if (!current) return Fail(current.error());
   nlohmann::ordered_json now_fields = ArticleToJson(*current, zone_);
   for (auto& [key, value] : now_fields.items()) {

@@ -52,6 +52,12 @@ class Stories {
   Status Delete(const User& by, std::int64_t id);
 
   // A story any staff member may read (the admin list shows everyone's).
+  // Readers see a scheduled story from its publish time on, while the
+  // Scheduler flips its status up to a period later; so that the newsroom
+  // never lags the reader site (an editor would see "Scheduled" and no way
+  // to correct a story readers already have), a due story read here, or
+  // listed by List, is published first by the scheduler's own step. Every
+  // method below reads the story it works on through Get.
   Result<Article> Get(std::int64_t id);
 
   // One page of the newsroom's story list (admin and API), and how many
@@ -78,15 +84,10 @@ class Stories {
   const TimeZone& zone() const { return zone_; }
 
  private:
-  // Readers see a scheduled story from its publish time on, while the
-  // Scheduler flips its status up to a period later. So that the newsroom
-  // never lags the reader site (an editor would see "Scheduled" and no way
-  // to correct a story readers already have), every story read here is
-  // caught up first: when one of `seen` is scheduled and due, this runs
-  // the scheduler's step now and returns true (the caller reads again).
-  bool CatchUp(const std::vector<Article>& seen);
-  // GetArticle, caught up.
-  Result<Article> Load(std::int64_t id);
+  // Whether `a` is scheduled and its time has come.
+  bool IsDue(const Article& a) const;
+  // The Scheduler's step, now: whether it published any story.
+  bool PublishDue();
   Result<Article> Apply(const User& by, Article current, const nlohmann::json& patch, bool creating,
                         std::optional<std::int64_t> expected_version, std::string_view note);
   Status AddRevision(const Article& a, const User& by, std::string_view note);

@@ -1224,23 +1224,7 @@ Result<std::vector<RelatedItem>> SearchIndex::RelatedIn(RelatedState& st, std::i
     // The caller chose the model (LsaFor); none means no LSA.
     const bool lsa = options.lsa_weight > 0 && options.lsa_dims > 0 && st.lsa != nullptr;
     st.KeepVectorsFor(n_docs, options.min_df, lsa);
-    ContentTerms decider;
     Xapian::Enquire enquire(db);
-    Xapian::RSet rset;
-    rset.add_document(*did);
-    // Round two's weighted query from the relevance set's best terms.
-    auto expand = [&](const Xapian::RSet& set) {
-      Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(options.expand_terms),
-                                           set, &decider);
-      std::vector<Xapian::Query> terms;
-      double top = eset.empty() ? 0 : eset.begin().get_weight();
-      for (auto t = eset.begin(); t != eset.end(); ++t) {
-        terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*t),
-                           top > 0 ? t.get_weight() / top : 1.0);
-      }
-      Xapian::Query q(Xapian::Query::OP_OR, terms.begin(), terms.end());
-      return Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(IdTerm(id)));
-    };
     // Round one's query: the story's best terms by its own TF-IDF weights
     // (the vector the reranking below uses, cached per story). Xapian's
     // ESet over the story did the same job from the term lists on disk:
@@ -1288,11 +1272,26 @@ Result<std::vector<RelatedItem>> SearchIndex::RelatedIn(RelatedState& st, std::i
       combined[*it] += (1.0 - options.topic_weight) * it.get_weight() / first_best;
     }
     if (options.feedback_docs > 0 && !first.empty()) {
+      // Round two: the best terms (Xapian's ESet) of the story and its
+      // best first-round matches as a relevance set.
+      Xapian::RSet rset;
+      rset.add_document(*did);
       int k = 0;
       for (auto it = first.begin(); it != first.end() && k < options.feedback_docs; ++it, ++k) {
         rset.add_document(*it);
       }
-      enquire.set_query(expand(rset));
+      ContentTerms decider;
+      Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(options.expand_terms),
+                                           rset, &decider);
+      std::vector<Xapian::Query> terms;
+      double top = eset.empty() ? 0 : eset.begin().get_weight();
+      for (auto t = eset.begin(); t != eset.end(); ++t) {
+        terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*t),
+                           top > 0 ? t.get_weight() / top : 1.0);
+      }
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                      Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                                      Xapian::Query(IdTerm(id))));
       Xapian::MSet second = enquire.get_mset(0, static_cast<Xapian::doccount>(options.candidates));
       double best2 = second.empty() ? 0 : second.begin().get_weight();
       for (auto it = second.begin(); it != second.end(); ++it) {

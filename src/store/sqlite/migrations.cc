@@ -1,9 +1,10 @@
 #include "store/sqlite/migrations.h"
 
-#include <chrono>
 #include <string>
 
 #include <spdlog/spdlog.h>
+
+#include "base/clock.h"
 
 namespace dateline::sqlite {
 
@@ -397,7 +398,7 @@ Status Migrate(Db& db, int target) {
   // An existing site's upgrade can rewrite whole tables (migration 7 took
   // some 24 s on 100,000 stories): say so, so that the wait does not look
   // like a hang. A new database (version 0) is made at once.
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch watch;
   if (version > 0) {
     spdlog::info("database: upgrading from schema version {} to {}; on a large site this takes a while",
                  version, target);
@@ -405,8 +406,7 @@ Status Migrate(Db& db, int target) {
   Status s = RunMigrations(db, version, target);
   Status on = db.Exec("PRAGMA foreign_keys=ON");
   if (version > 0 && s.ok()) {
-    spdlog::info("database: upgraded to schema version {} in {:.1f} s", target,
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    spdlog::info("database: upgraded to schema version {} in {:.1f} s", target, watch.Elapsed());
   }
   return s.ok() ? on : s;
 }
