@@ -18,7 +18,8 @@
 
 namespace dateline::http {
 
-// "\"<16 hex digits>\"": FNV-1a 64 of the bytes, quoted.
+// "\"<16 hex digits>\"": a 64-bit hash of the bytes (std::hash), quoted;
+// the same bytes give the same tag in every process.
 std::string StrongEtag(std::string_view body);
 
 // True when an If-None-Match header value lists `etag` (weak compare, as
