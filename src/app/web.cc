@@ -147,6 +147,9 @@ http::ResponseCache::Rendered Web::Render(std::string_view path) {
     out.tags = {"static"};
     return out;
   }
+  // The page's reads, twenty-odd queries, see one state of the store and
+  // open one read transaction between them.
+  const auto reads = site_.store().BeginReads();
   if (auto file = syndication_.Serve(path)) {
     if (file->status == 404) {
       out.response = PageResponse(site_.NotFound());

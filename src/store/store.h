@@ -108,6 +108,18 @@ class Store {
   // another transaction, it joins it as Transaction does.
   virtual Status BulkTransaction(const std::function<Status()>& fn) = 0;
 
+  // While the object returned lives, this thread's reads are one read
+  // transaction: one snapshot of the store, however many queries (a page
+  // makes some twenty, each its own transaction otherwise). For reads
+  // only: a write on this thread meanwhile is not seen by its reads until
+  // the object is gone. Null when the backend has nothing to gain (or the
+  // thread is inside a transaction already, which serves).
+  class ReadScope {
+   public:
+    virtual ~ReadScope() = default;
+  };
+  virtual std::unique_ptr<ReadScope> BeginReads() { return nullptr; }
+
   // Inserts (id == 0) or updates an article, creating its section, tags and
   // authors on first use. Sets id, created_at, modified_at and version in
   // `a` (version: 1 on insert, +1 on every update). InvalidArgument names

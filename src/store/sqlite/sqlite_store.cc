@@ -159,6 +159,21 @@ StoreOptions WithClock(StoreOptions options) {
   return options;
 }
 
+// BeginReads: a read transaction on a thread's own reader connection,
+// ended when the scope goes.
+class ReadScopeOf : public Store::ReadScope {
+ public:
+  explicit ReadScopeOf(Db& db) : db_(db) {}
+  ~ReadScopeOf() override {
+    if (!db_.InTransaction()) return;
+    auto commit = db_.Prepare("COMMIT");
+    if (!commit || !commit->Run().ok()) (void)db_.Exec("ROLLBACK");
+  }
+
+ private:
+  Db& db_;
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(StoreOptions options)
@@ -727,6 +742,16 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  std::unique_ptr<ReadScope> BeginReads() override {
+    if (!separate_readers_ || writer_.load() == std::this_thread::get_id()) return nullptr;
+    ReadHandle r = Reader();
+    // The writer's connection (no reader of its own): nothing to hold.
+    if (r.Locked() || r.db().InTransaction()) return nullptr;
+    auto begin = r.db().Prepare("BEGIN");
+    if (!begin || !begin->Run().ok()) return nullptr;  // then each read is its own
+    return std::make_unique<ReadScopeOf>(r.db());
+  }
+
   Result<std::int64_t> LastChangeSeq() override {
     ReadHandle r = Reader();
     auto st = r.db().Prepare("SELECT coalesce(max(seq), 0) FROM change_log");
@@ -1193,6 +1218,7 @@ class SqliteStore final : public Store {
     ReadHandle(std::unique_lock<std::recursive_mutex> lock, Db& db)
         : lock_(std::move(lock)), db_(db) {}
     Db& db() { return db_; }
+    bool Locked() const { return lock_.owns_lock(); }
 
    private:
     std::unique_lock<std::recursive_mutex> lock_;  // held when db_ is the writer's

@@ -215,6 +215,41 @@ TEST_F(StoreTest, ReadsBesideATransactionSeeOnlyWhatIsCommitted) {
   EXPECT_EQ(*store_->CountArticles(q), 1);
 }
 
+TEST_F(StoreTest, ReadsInAReadScopeSeeOneStateOfTheStore) {
+  // A page's reads in a read scope: a save committed by another thread
+  // between two of them is not seen by the second (one snapshot), and is
+  // seen once the scope is gone.
+  Article first = Save(Make("first", 1000));
+  auto seq = store_->LastChangeSeq();
+  ASSERT_TRUE(seq.has_value());
+  auto reads = store_->BeginReads();
+  ASSERT_NE(reads, nullptr);
+  ASSERT_EQ(store_->GetArticleBySlug("first")->headline, first.headline);
+  std::thread writer([&] {
+    Article changed = first;
+    changed.headline = "A new headline";
+    EXPECT_TRUE(store_->SaveArticle(changed).ok());
+    Save(Make("second", 2000));
+  });
+  writer.join();
+  EXPECT_EQ(store_->GetArticleBySlug("first")->headline, first.headline);
+  EXPECT_TRUE(store_->GetArticleBySlug("second").error().IsNotFound());
+  EXPECT_EQ(*store_->LastChangeSeq(), *seq);
+  ArticleQuery q;
+  q.visible_at = 5000;
+  EXPECT_EQ(*store_->CountArticles(q), 1);
+  reads.reset();
+  EXPECT_EQ(store_->GetArticleBySlug("first")->headline, "A new headline");
+  EXPECT_TRUE(store_->GetArticleBySlug("second").has_value());
+  EXPECT_EQ(*store_->CountArticles(q), 2);
+  // Inside a transaction the transaction serves: no scope of its own.
+  Status s = store_->Transaction([&]() -> Status {
+    EXPECT_EQ(store_->BeginReads(), nullptr);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+}
+
 TEST_F(StoreTest, NotFoundIsANormalResult) {
   auto r = store_->GetArticleBySlug("missing");
   ASSERT_FALSE(r.has_value());
