@@ -149,14 +149,15 @@ std::string EscapeJsonInHtml(std::string_view s) {
   return out;
 }
 
-std::string EscapeUrlComponent(std::string_view s) {
+std::string PercentEncode(std::string_view s, std::string_view kept) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
+  out.reserve(s.size());
   for (char c : s) {
     auto u = static_cast<std::uint8_t>(c);
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
+    bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                kept.find(c) != std::string_view::npos;
+    if (keep) {
       out += c;
     } else {
       out += '%';
@@ -166,6 +167,8 @@ std::string EscapeUrlComponent(std::string_view s) {
   }
   return out;
 }
+
+std::string EscapeUrlComponent(std::string_view s) { return PercentEncode(s, "-._~"); }
 
 std::string ValidUtf8(std::string_view s) {
   return Walk(s, [](std::string& out, char c) { out += c; }, kPlainText);

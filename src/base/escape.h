@@ -24,6 +24,10 @@ std::string EscapeXml(std::string_view s);
 // so the text can never close the script element.
 std::string EscapeJsonInHtml(std::string_view s);
 
+// Percent-encodes (%XX, upper-case hex) every byte but ASCII letters, digits
+// and the characters of `kept`.
+std::string PercentEncode(std::string_view s, std::string_view kept);
+
 // Percent-encodes everything outside RFC 3986 unreserved characters, for a
 // value placed in a URL's path segment or query.
 std::string EscapeUrlComponent(std::string_view s);
