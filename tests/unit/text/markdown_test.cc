@@ -322,23 +322,33 @@ TEST(MarkdownToHtmlTest, DirectPathWritesWhatTheSanitiserWould) {
             "</tr>\n</thead>\n<tbody>\n<tr>\n<td align=\"center\">c</td>\n</tr>\n</tbody>\n</table>\n");
 }
 
-// Stories as they come: every BBC story (plain paragraphs) and the demo's
-// Markdown bodies go the direct way and give the sanitiser's bytes.
-TEST(MarkdownToHtmlTest, DirectPathAgreesOnRealStories) {
+// Stories as they come: the BBC stories (plain paragraphs; when the shared
+// corpora are beside the checkout) and the demo's Markdown bodies that go
+// the direct way give the sanitiser's bytes. Returns how many went direct,
+// -1 without the file.
+int CompareOnFile(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) return -1;
   int compared = 0;
-  for (const char* file :
-       {DATELINE_SOURCE_DIR "/../shared/corpora/bbc.jsonl", DATELINE_SOURCE_DIR "/demo/articles.jsonl"}) {
-    std::ifstream in(file);
-    ASSERT_TRUE(in) << file;
-    for (std::string line; std::getline(in, line);) {
-      const std::string body = nlohmann::json::parse(line).at("body").get<std::string>();
-      const std::optional<std::string> fast = MarkdownToHtmlDirect(body);
-      if (!fast) continue;
-      ASSERT_EQ(*fast, MarkdownToHtmlViaSanitizer(body)) << body;
-      ++compared;
-    }
+  for (std::string line; std::getline(in, line);) {
+    const std::string body = nlohmann::json::parse(line).at("body").get<std::string>();
+    const std::optional<std::string> fast = MarkdownToHtmlDirect(body);
+    if (!fast) continue;  // raw HTML or an image (the demo's story on script injection)
+    EXPECT_EQ(*fast, MarkdownToHtmlViaSanitizer(body)) << body;
+    ++compared;
   }
-  EXPECT_GT(compared, 2225);
+  return compared;
+}
+
+TEST(MarkdownToHtmlTest, DirectPathAgreesOnTheDemoStories) {
+  const int compared = CompareOnFile(DATELINE_SOURCE_DIR "/demo/articles.jsonl");
+  EXPECT_GE(compared, 90);  // 97 of the 98 when written
+}
+
+TEST(MarkdownToHtmlTest, DirectPathAgreesOnTheBbcStories) {
+  const int compared = CompareOnFile(DATELINE_SOURCE_DIR "/../shared/corpora/bbc.jsonl");
+  if (compared < 0) GTEST_SKIP() << "../shared/corpora/bbc.jsonl is not beside the checkout";
+  EXPECT_EQ(compared, 2225);
 }
 
 // Raw HTML and images keep the sanitiser's way.
