@@ -6,7 +6,9 @@
 // Raw HTML in the Markdown is let through by cmark-gfm and the whole result is
 // then passed through SanitizeHtml (text/sanitize.h), so raw HTML is filtered
 // by the same allowlist as an HTML body, and links written in Markdown
-// ("[x](javascript:...)") by the same URL filter.
+// ("[x](javascript:...)") by the same URL filter. When the syntax tree holds
+// no raw HTML and no image, the same bytes are written straight from the
+// tree instead (MarkdownToHtmlDirect, below).
 //
 // One difference from an HTML body, as on GitHub: the raw-text tags title,
 // textarea, style, xmp, noembed, noframes, script and plaintext have their
