@@ -239,6 +239,18 @@ TEST(MarkdownTextTest, DeclinesRawHtmlAndImages) {
   }
 }
 
+// A deterministic pseudo-random number below n (xorshift64).
+struct Xorshift {
+  std::uint64_t state;
+  explicit Xorshift(std::uint64_t seed) : state(seed) {}
+  std::size_t operator()(std::size_t n) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return static_cast<std::size_t>(state % n);
+  }
+};
+
 // Markdown made of random pieces (deterministic): every construct the
 // direct path writes, nested and side by side, with the characters that
 // escaping, URL filtering and newline handling care about.
@@ -259,13 +271,7 @@ std::vector<std::string> RandomMarkdown(int count) {
       "```\n{i}\n```", "```lang x\n<b>{i}</b>\n```", "    indented {i}", "---", "***",
       "| a | b |\n|---|:-:|\n| {i} | {i} |", "| l | c | r | n |\n|:--|:-:|--:|---|\n| {i} | 2 | 3 | 4 |",
       "| h |\n|---|", "{i}\n===", "{i}\n---", "- [ ] {i}", "0. {i}", "{i}\r\n\r\n{i}", "1) {i}\n2) {i}"};
-  std::uint64_t state = 0x9E3779B97F4A7C15ULL;
-  auto next = [&](std::size_t n) {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return static_cast<std::size_t>(state % n);
-  };
+  Xorshift next(0x9E3779B97F4A7C15ULL);
   auto inline_text = [&] {
     std::string t;
     for (std::size_t k = 0, n = 1 + next(4); k < n; ++k) {
@@ -333,13 +339,7 @@ TEST(MarkdownToHtmlTest, DirectPathAgreesOnCharacterSoup) {
       "javascript:", "&amp;", "&#", "x27;", "\"", "'", "=", "---", "***", "```", "    ", "> ", "- ", "1. ",
       "|---|", ":-:", "\xC3\xA9", "\xE2\x80\xA8", "\xEF\xBF\xBD", "\x7F", "\x0C", "\xC2\x85", "%", "?",
       "/", "."};
-  std::uint64_t state = 2654435761ULL;
-  auto next = [&](std::size_t n) {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return static_cast<std::size_t>(state % n);
-  };
+  Xorshift next(2654435761ULL);
   int direct = 0;
   for (int d = 0; d < 20000; ++d) {
     std::string md;
