@@ -197,6 +197,16 @@ std::optional<std::string> SafeHtmlOf(cmark_node* document, std::size_t size_hin
        ev = cmark_iter_next(it.get())) {
     cmark_node* node = cmark_iter_get_node(it.get());
     const bool entering = ev == CMARK_EVENT_ENTER;
+    // An element cmark-gfm opens on a line of its own and closes with a
+    // newline after it.
+    auto block = [&](const char* open, const char* close) {
+      if (entering) {
+        cr();
+        out += open;
+      } else {
+        out += close;
+      }
+    };
     switch (cmark_node_get_type(node)) {
       case CMARK_NODE_DOCUMENT:
         continue;
@@ -222,12 +232,7 @@ std::optional<std::string> SafeHtmlOf(cmark_node* document, std::size_t size_hin
         continue;
       }
       case CMARK_NODE_ITEM:
-        if (entering) {
-          cr();
-          out += "<li>";
-        } else {
-          out += "</li>\n";
-        }
+        block("<li>", "</li>\n");
         continue;
       case CMARK_NODE_HEADING: {
         const int level = std::max(2, cmark_node_get_heading_level(node));
@@ -251,13 +256,7 @@ std::optional<std::string> SafeHtmlOf(cmark_node* document, std::size_t size_hin
         cmark_node* grandparent = cmark_node_parent(cmark_node_parent(node));
         const bool tight = grandparent != nullptr && cmark_node_get_type(grandparent) == CMARK_NODE_LIST &&
                            cmark_node_get_list_tight(grandparent);
-        if (tight) continue;
-        if (entering) {
-          cr();
-          out += "<p>";
-        } else {
-          out += "</p>\n";
-        }
+        if (!tight) block("<p>", "</p>\n");
         continue;
       }
       case CMARK_NODE_TEXT:
