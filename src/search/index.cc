@@ -894,6 +894,7 @@ SearchIndex::TermInfo& SearchIndex::RelatedState::Term(const std::string& term) 
 }
 
 void SearchIndex::RelatedState::ClearTerms() {
+  list_of_gid.clear();
   term_slots.clear();
   term_slots.shrink_to_fit();
   terms_used = 0;
@@ -979,6 +980,116 @@ const SearchIndex::DocVector& SearchIndex::RelatedState::VectorOf(std::uint32_t 
   std::sort(v.all.begin(), v.all.end());
   return v;
 }
+// One query term's postings for a batch, with each document's share of
+// the term's BM25 weight: wdf / (k1 (normlen b + 1 - b) + wdf), computed as
+// Xapian's BM25Weight::get_sumpart computes it (Xapian 1.4).
+struct SearchIndex::BatchList {
+  std::vector<Xapian::docid> docs;
+  std::vector<double> part;
+  double log_tw = 0;  // log of the term's weight ratio, as BM25Weight::init
+};
+
+// The posting lists of a RelatedMany batch, read once each and shared by
+// its threads (a list never changes once added). Every handle that uses
+// them must be at `revision`: document lengths and statistics are its.
+struct SearchIndex::BatchPostings {
+  // Xapian::BM25Weight's defaults, which Enquire uses.
+  static constexpr double kK1 = 1, kK3 = 1, kB = 0.5, kMinNormlen = 0.5;
+  // At most this many postings are held (12 bytes each); past it, round
+  // one goes back to a Xapian query for the stories still to do.
+  static constexpr std::size_t kMaxPostings = std::size_t{32} << 20;
+
+  explicit BatchPostings(Xapian::Database& db)
+      : revision(db.get_revision()), n_docs(db.get_doccount()) {
+    const double average = db.get_avlength();
+    len_factor = average != 0 ? 1 / average : 0;
+    doclen.assign(static_cast<std::size_t>(db.get_lastdocid()) + 1, 0);
+    for (auto p = db.postlist_begin(""); p != db.postlist_end(""); ++p) doclen[*p] = p.get_doclength();
+  }
+
+  // `term`'s list, read on `db` the first time it is asked for; null once
+  // the budget is spent.
+  const BatchList* Get(Xapian::Database& db, const std::string& term) {
+    {
+      std::lock_guard lock(mu);
+      auto it = lists.find(term);
+      if (it != lists.end()) return it->second.get();
+      if (held >= kMaxPostings) return nullptr;
+    }
+    auto list = std::make_unique<BatchList>();
+    const Xapian::doccount tf = db.get_termfreq(term);
+    list->docs.reserve(tf);
+    list->part.reserve(tf);
+    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+      const Xapian::docid d = *p;
+      const double wdf = p.get_wdf();
+      const double normlen = std::max(doclen[d] * len_factor, kMinNormlen);
+      const double denom = kK1 * (normlen * kB + (1 - kB)) + wdf;
+      list->docs.push_back(d);
+      list->part.push_back(wdf / denom);
+    }
+    double tw = (n_docs - tf + 0.5) / (tf + 0.5);
+    if (tw < 2) tw = tw * 0.5 + 1;
+    list->log_tw = std::log(tw);
+    std::lock_guard lock(mu);
+    auto [it, added] = lists.try_emplace(term, std::move(list));
+    if (added) held += it->second->docs.size();
+    return it->second.get();
+  }
+
+  Xapian::rev revision;
+  Xapian::doccount n_docs;
+  double len_factor = 0;
+  std::vector<Xapian::termcount> doclen;  // by docid
+  std::mutex mu;
+  std::unordered_map<std::string, std::unique_ptr<BatchList>> lists;
+  std::size_t held = 0;  // postings in `lists`
+};
+
+bool SearchIndex::BatchRoundOne(RelatedState& st, const std::vector<std::pair<double, std::uint32_t>>& best,
+                                std::uint32_t self, std::size_t k,
+                                std::vector<std::pair<std::uint32_t, double>>& out) {
+  BatchPostings& batch = *st.batch;
+  if (st.list_of_gid.size() < st.terms_used) st.list_of_gid.resize(st.terms_used, nullptr);
+  if (st.acc.size() < batch.doclen.size()) st.acc.assign(batch.doclen.size(), 0.0);
+  for (const auto& [w, gid] : best) {
+    if (st.list_of_gid[gid] == nullptr) {
+      st.list_of_gid[gid] = batch.Get(*st.db, st.term_of_gid[gid]);
+      if (st.list_of_gid[gid] == nullptr) return false;
+    }
+  }
+  // Each document's sum of its terms' weights; BM25Weight's term weight is
+  // log(tw) * factor * (k3 + 1) wqf / (k3 + wqf) * (k1 + 1), wqf 1.
+  constexpr double kWqf = 1;
+  for (const auto& [w, gid] : best) {
+    const BatchList& list = *st.list_of_gid[gid];
+    double termweight = list.log_tw * (w / best[0].first);
+    termweight *= (BatchPostings::kK3 + 1) * kWqf / (BatchPostings::kK3 + kWqf);
+    termweight *= BatchPostings::kK1 + 1;
+    for (std::size_t i = 0; i < list.docs.size(); ++i) {
+      const Xapian::docid d = list.docs[i];
+      double& a = st.acc[d];
+      if (a == 0) st.scored.push_back(d);
+      a += termweight * list.part[i];
+    }
+  }
+  out.clear();
+  out.reserve(st.scored.size());
+  for (Xapian::docid d : st.scored) {
+    if (d != self) out.emplace_back(d, st.acc[d]);
+    st.acc[d] = 0;
+  }
+  st.scored.clear();
+  // Xapian's order: weight, then docid ascending.
+  auto better = [](const auto& x, const auto& y) { return x.second > y.second || (x.second == y.second && x.first < y.first); };
+  if (out.size() > k) {
+    std::nth_element(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(k), out.end(), better);
+    out.resize(k);
+  }
+  std::sort(out.begin(), out.end(), better);
+  return true;
+}
+
 namespace {
 
 // The orthonormal basis (thin Q of a QR decomposition) of `y`'s columns.
@@ -1165,9 +1276,21 @@ Result<std::vector<std::vector<RelatedItem>>> SearchIndex::RelatedMany(
       return Fail(FromXapian(e, path_));
     }
   }
+  // A big batch reads each query term's posting list once for all its
+  // stories (BatchPostings) rather than once per story in a Xapian query.
+  std::unique_ptr<BatchPostings> batch;
+  if (options.batch_candidates && options.feedback_docs == 0 && ids.size() >= kBatchMin) {
+    try {
+      Xapian::Database db(path_);
+      batch = std::make_unique<BatchPostings>(db);
+    } catch (const Xapian::Error& e) {
+      return Fail(FromXapian(e, path_));
+    }
+  }
   // Each thread takes every n-th story on its own handle and state; a
   // commit by another thread meanwhile makes a handle reopen and try the
-  // story again.
+  // story again (with Xapian queries: the batch's lists are of the
+  // revision before).
   std::vector<Status> failed(n);
   auto work = [&](std::size_t t) {
     try {
@@ -1175,6 +1298,7 @@ Result<std::vector<std::vector<RelatedItem>>> SearchIndex::RelatedMany(
       RelatedState state;
       state.db = &db;
       state.Use(model);
+      if (batch && db.get_revision() == batch->revision) state.batch = batch.get();
       for (std::size_t i = t; i < ids.size(); i += n) {
         for (int attempt = 0;; ++attempt) {
           try {
@@ -1189,6 +1313,7 @@ Result<std::vector<std::vector<RelatedItem>>> SearchIndex::RelatedMany(
             if (attempt >= 3) throw;
             db.reopen();
             state.ClearTerms();
+            state.batch = nullptr;
           }
         }
       }
@@ -1232,45 +1357,51 @@ Result<std::vector<RelatedItem>> SearchIndex::RelatedIn(RelatedState& st, std::i
     // the words of this story alone, which can find no other story.
     // Measured: BBC P@6 0.9511 -> 0.9521; reindex of 10,000 stories,
     // Related News 18.4 -> 14.2 s (docs/relatedness.md).
-    Xapian::Query query;
+    std::vector<std::pair<double, std::uint32_t>> query_terms;
     {
       const DocVector& dv = st.VectorOf(*did);
-      std::vector<std::pair<double, std::uint32_t>> best;
-      best.reserve(dv.w.size());
-      for (const auto& [gid, w] : dv.w) best.emplace_back(w, gid);
+      query_terms.reserve(dv.w.size());
+      for (const auto& [gid, w] : dv.w) query_terms.emplace_back(w, gid);
       const auto k = static_cast<std::ptrdiff_t>(
-          std::min(best.size(), static_cast<std::size_t>(std::max(options.expand_terms, 0))));
+          std::min(query_terms.size(), static_cast<std::size_t>(std::max(options.expand_terms, 0))));
       // Heaviest first; equal weights by gid, so the query does not depend
       // on the order of the term list.
-      std::partial_sort(best.begin(), best.begin() + k, best.end(), [](const auto& x, const auto& y) {
+      std::partial_sort(query_terms.begin(), query_terms.begin() + k, query_terms.end(), [](const auto& x, const auto& y) {
         return x.first > y.first || (x.first == y.first && x.second < y.second);
       });
-      std::vector<Xapian::Query> terms;
-      for (std::ptrdiff_t i = 0; i < k; ++i) {
-        terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(st.term_of_gid[best[i].second]),
-                           best[i].first / best[0].first);
-      }
-      if (!terms.empty()) {
-        query = Xapian::Query(Xapian::Query::OP_AND_NOT,
-                              Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
-                              Xapian::Query(IdTerm(id)));
-      }
+      query_terms.resize(static_cast<std::size_t>(k));
     }
-    if (query.empty()) return out;
-    enquire.set_query(query);
+    if (query_terms.empty()) return out;
     // Candidates: round one, the story's best terms as a weighted OR query
-    // (BM25); optional round two (relevance feedback), its nearest
-    // neighbours joining the relevance set. Then they are reranked by
+    // (BM25), each scaled by its weight against the heaviest's; optional
+    // round two (relevance feedback), its nearest neighbours joining the
+    // relevance set. Then they are reranked by
     //   cos(Rocchio centroid of story + best neighbours, candidate)
     //   + lsa_weight * cos_LSA(story, candidate)
     // times the freshness weight, and near-duplicates are dropped
     // (docs/relatedness.md).
-    Xapian::MSet first = enquire.get_mset(0, static_cast<Xapian::doccount>(options.candidates));
-    std::map<Xapian::docid, double> combined;
-    double first_best = first.empty() ? 0 : first.begin().get_weight();
-    for (auto it = first.begin(); it != first.end(); ++it) {
-      combined[*it] += (1.0 - options.topic_weight) * it.get_weight() / first_best;
+    std::vector<std::pair<Xapian::docid, double>> first;  // best first
+    const auto n_first = static_cast<std::size_t>(std::max(options.candidates, 0));
+    if (st.batch == nullptr || options.feedback_docs > 0 || !BatchRoundOne(st, query_terms, *did, n_first, first)) {
+      std::vector<Xapian::Query> terms;
+      for (const auto& [w, gid] : query_terms) {
+        terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(st.term_of_gid[gid]),
+                           w / query_terms[0].first);
+      }
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                      Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                                      Xapian::Query(IdTerm(id))));
+      // Every match is weighed (check_at_least: all): with its early
+      // termination, Xapian 1.4 left out a better match than its 40th in
+      // some stories' lists (58 of 10,000 in bench/run's corpus), and the
+      // batch's scoring finds the exact best.
+      Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(n_first), db.get_doccount());
+      first.clear();
+      for (auto it = mset.begin(); it != mset.end(); ++it) first.emplace_back(*it, it.get_weight());
     }
+    std::map<Xapian::docid, double> combined;
+    double first_best = first.empty() ? 0 : first.front().second;
+    for (const auto& [cand, w] : first) combined[cand] += (1.0 - options.topic_weight) * w / first_best;
     if (options.feedback_docs > 0 && !first.empty()) {
       // Round two: the best terms (Xapian's ESet) of the story and its
       // best first-round matches as a relevance set.
@@ -1278,7 +1409,7 @@ Result<std::vector<RelatedItem>> SearchIndex::RelatedIn(RelatedState& st, std::i
       rset.add_document(*did);
       int k = 0;
       for (auto it = first.begin(); it != first.end() && k < options.feedback_docs; ++it, ++k) {
-        rset.add_document(*it);
+        rset.add_document(it->first);
       }
       ContentTerms decider;
       Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(options.expand_terms),

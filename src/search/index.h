@@ -106,6 +106,11 @@ struct RelatedOptions {
   // which bounds the fit's time on a large site (9-13 s for 20,000 of a
   // 100,000-story index on the shared 2-core machine, bench/search_speed).
   int lsa_sample = 20000;
+  // RelatedMany over many stories takes round one's candidates from the
+  // query terms' posting lists read once for the whole batch and scored in
+  // memory as Xapian's BM25 scores them, instead of a Xapian query per
+  // story: the same candidates, so the same lists (off: a query per story).
+  bool batch_candidates = true;
 };
 
 struct RelatedItem {
@@ -185,6 +190,7 @@ class SearchIndex {
   };
   static constexpr std::size_t kBulkMin = 256;    // stories in a call, at least
   static constexpr std::size_t kMaxShards = 64;   // then merged (open files)
+  static constexpr std::size_t kBatchMin = 256;   // stories in a RelatedMany batch, at least
   std::optional<Bulk> bulk_;
   Status PutBulk(const std::vector<std::int64_t>& ids, const std::function<IndexDocument(std::size_t)>& make,
                  int threads);  // mu_ held
@@ -228,6 +234,9 @@ class SearchIndex {
     int dims = 0;
     double count = 0;  // documents in the index when fitted
   };
+  // A batch's posting lists (RelatedMany; see RelatedOptions::batch_candidates).
+  struct BatchPostings;
+  struct BatchList;
   // What Related keeps between calls on one Xapian handle: the term table
   // and the story vectors. Vectors are kept per document while the document
   // count, min_df, the term table and the LSA model stay the same, so a
@@ -251,6 +260,13 @@ class SearchIndex {
     std::vector<std::uint32_t> numbered;
     // The current call's vectors in local term numbers, one after another.
     std::vector<std::pair<int, double>> local_w;
+    // Round one from the batch's posting lists when set (and read on a
+    // handle at the batch's revision): each gid's list, looked up once, and
+    // the scores of the current call by docid, with the docids scored.
+    BatchPostings* batch = nullptr;
+    std::vector<const BatchList*> list_of_gid;
+    std::vector<double> acc;
+    std::vector<std::uint32_t> scored;
 
     TermInfo& Term(const std::string& term);
     void ClearTerms();
@@ -273,6 +289,13 @@ class SearchIndex {
   // were a third of Related News's time; 65.5 -> 54.7 s for the whole
   // reindex, bench/run's site of 10,000 stories).
   static constexpr std::size_t kMaxDocVectorBytes = std::size_t{96} << 20;
+  // Round one from the batch's posting lists (state.batch): the `k` best
+  // documents other than `self` by BM25 for the terms `best` (weight, gid;
+  // heaviest first), best first (equal weights by docid), as Xapian's
+  // query would rank them. False when a list is past the batch's budget.
+  static bool BatchRoundOne(RelatedState& state, const std::vector<std::pair<double, std::uint32_t>>& best,
+                            std::uint32_t self, std::size_t k,
+                            std::vector<std::pair<std::uint32_t, double>>& out);
   // Related on `state`'s handle with its model; touches nothing else.
   Result<std::vector<RelatedItem>> RelatedIn(RelatedState& state, std::int64_t id,
                                              const RelatedOptions& options) const;

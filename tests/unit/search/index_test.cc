@@ -645,7 +645,9 @@ TEST(Related, ARewrittenStoryIsWeighedByItsNewWords) {
 TEST(Related, ManyOnThreadsGivesTheListsRelatedGives) {
   // RelatedMany reads on handles of its own, one per thread, with state of
   // its own; every list must equal Related's for the same story, in the
-  // order asked, whatever the number of threads.
+  // order asked, whatever the number of threads, and whether round one's
+  // candidates come from the batch's posting lists (a batch of 256 stories
+  // or more) or from a Xapian query per story.
   testing::TempDir dir;
   auto opened = SearchIndex::Open((dir.path() / "search").string());
   ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
@@ -667,7 +669,7 @@ TEST(Related, ManyOnThreadsGivesTheListsRelatedGives) {
   }
   std::uint32_t seed = 12345;
   std::vector<std::int64_t> ids;
-  for (int i = 1; i <= 40; ++i) {
+  for (int i = 1; i <= 300; ++i) {
     const std::string& topic = topics[static_cast<std::size_t>(i) % topics.size()];
     std::string text = topic;
     for (int w = 0; w < 15; ++w) {
@@ -691,9 +693,11 @@ TEST(Related, ManyOnThreadsGivesTheListsRelatedGives) {
   ASSERT_TRUE(one.front().empty());
   std::size_t listed = 0;
   for (const auto& list : one) listed += list.size();
-  ASSERT_GT(listed, 100u);  // the lists say something
-  for (int threads : {1, 2, 3}) {
+  ASSERT_GT(listed, 1000u);  // the lists say something
+  for (auto [threads, batch] : {std::pair{1, true}, {2, true}, {3, true}, {2, false}}) {
     SCOPED_TRACE(threads);
+    SCOPED_TRACE(batch);
+    o.batch_candidates = batch;
     auto many = idx.RelatedMany(ids, o, threads);
     ASSERT_TRUE(many.has_value()) << many.error().ToString();
     ASSERT_EQ(many->size(), ids.size());
