@@ -923,14 +923,27 @@ void SearchIndex::RelatedState::ClearVectors() {
   vector_bytes = 0;
 }
 
-void SearchIndex::RelatedState::KeepVectorsFor(double n_docs, double min_df, bool with_lsa) {
+void SearchIndex::RelatedState::KeepVectorsFor(double n_docs, double min_df, bool with_lsa,
+                                              std::size_t max_bytes) {
   with_lsa = with_lsa && lsa != nullptr;
-  if (n_docs != vectors_n_docs || min_df != vectors_min_df || with_lsa != vectors_lsa ||
-      vector_bytes >= kMaxDocVectorBytes) {
+  if (n_docs != vectors_n_docs || min_df != vectors_min_df || with_lsa != vectors_lsa) {
     ClearVectors();
     vectors_n_docs = n_docs;
     vectors_min_df = min_df;
     vectors_lsa = with_lsa;
+  } else if (vector_bytes >= max_bytes) {
+    // Over the bound: every second vector goes (in the map's order, which
+    // follows no story's), so a batch over a bigger site keeps half its
+    // vectors instead of starting again from none.
+    bool drop = false;
+    for (auto it = doc_vectors.begin(); it != doc_vectors.end();) {
+      if ((drop = !drop)) {
+        vector_bytes -= it->second.Bytes();
+        it = doc_vectors.erase(it);
+      } else {
+        ++it;
+      }
+    }
   }
 }
 
@@ -1348,7 +1361,8 @@ Result<std::vector<RelatedItem>> SearchIndex::RelatedIn(RelatedState& st, std::i
     }
     // The caller chose the model (LsaFor); none means no LSA.
     const bool lsa = options.lsa_weight > 0 && options.lsa_dims > 0 && st.lsa != nullptr;
-    st.KeepVectorsFor(n_docs, options.min_df, lsa);
+    st.KeepVectorsFor(n_docs, options.min_df, lsa,
+                      options.vector_bytes > 0 ? options.vector_bytes : kMaxDocVectorBytes);
     Xapian::Enquire enquire(db);
     // Round one's query: the story's best terms by its own TF-IDF weights
     // (the vector the reranking below uses, cached per story). Xapian's

@@ -111,6 +111,10 @@ struct RelatedOptions {
   // memory as Xapian's BM25 scores them, instead of a Xapian query per
   // story: the same candidates, so the same lists (off: a query per story).
   bool batch_candidates = true;
+  // Bytes of story vectors each reading thread keeps between calls (0: the
+  // default, SearchIndex::kMaxDocVectorBytes); a smaller bound recomputes
+  // more of them, with the same results.
+  std::size_t vector_bytes = 0;
 };
 
 struct RelatedItem {
@@ -275,20 +279,24 @@ class SearchIndex {
     void DropVector(std::uint32_t did);
     void ClearVectors();
     // Keeps the vectors made so far when they were made with these
-    // parameters and are within kMaxDocVectorBytes, else drops them. Once
+    // parameters, else drops them; past `max_bytes`, drops half. Once
     // per Related call, before its VectorOf calls: a vector stays where it
     // is until the next call (a map's elements do not move on insert).
-    void KeepVectorsFor(double n_docs, double min_df, bool lsa);
+    void KeepVectorsFor(double n_docs, double min_df, bool lsa, std::size_t max_bytes);
     const DocVector& VectorOf(std::uint32_t did);  // did: a Xapian docid
   };
-  // The vectors a state keeps, in bytes; past it they are all dropped. A
+  // The vectors a state keeps, in bytes, by default
+  // (RelatedOptions::vector_bytes); past it half are dropped. A
   // story's vector is about 6 KB on the generated corpus (300-900 words),
-  // so a site of up to some 15,000 stories is kept whole: a refresh of
+  // so a site of up to some 30,000 stories is kept whole: a refresh of
   // every story reads each one once per thread. At 8,192 vectors, a
   // reindex of 10,000 stories read most of them again and again (vectors
   // were a third of Related News's time; 65.5 -> 54.7 s for the whole
-  // reindex, bench/run's site of 10,000 stories).
-  static constexpr std::size_t kMaxDocVectorBytes = std::size_t{96} << 20;
+  // reindex, bench/run's site of 10,000 stories). At 96 MiB, dropping all
+  // of them each time, Related News of 50,000 stories took 104 s, of which
+  // remaking vectors (term lists, the term table) about half; 30 s with
+  // room for all (512 MiB, 1.26 GB peak for the reindex).
+  static constexpr std::size_t kMaxDocVectorBytes = std::size_t{192} << 20;
   // Round one from the batch's posting lists (state.batch): the `k` best
   // documents other than `self` by BM25 for the terms `best` (weight, gid;
   // heaviest first), best first (equal weights by docid), as Xapian's
