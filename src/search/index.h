@@ -294,8 +294,10 @@ class SearchIndex {
   // were a third of Related News's time; 65.5 -> 54.7 s for the whole
   // reindex, bench/run's site of 10,000 stories). At 96 MiB, dropping all
   // of them each time, Related News of 50,000 stories took 104 s, of which
-  // remaking vectors (term lists, the term table) about half; 30 s with
-  // room for all (512 MiB, 1.26 GB peak for the reindex).
+  // remaking vectors (term lists, the term table) about half; 50.8 s at
+  // 192 MiB dropping half (1.09 GB peak for the reindex), 30 s with room
+  // for all (512 MiB, 1.26 GB peak). The server's own state (Related on
+  // publish) keeps as much: up to 192 MiB more resident on a big site.
   static constexpr std::size_t kMaxDocVectorBytes = std::size_t{192} << 20;
   // Round one from the batch's posting lists (state.batch): the `k` best
   // documents other than `self` by BM25 for the terms `best` (weight, gid;
