@@ -1394,24 +1394,30 @@ Result<std::vector<RelatedItem>> SearchIndex::RelatedIn(RelatedState& st, std::i
     //   + lsa_weight * cos_LSA(story, candidate)
     // times the freshness weight, and near-duplicates are dropped
     // (docs/relatedness.md).
-    std::vector<std::pair<Xapian::docid, double>> first;  // best first
+    // The best matches of the weighted terms as an OR query, the story
+    // itself left out; `check_at_least` as get_mset takes it.
     const auto n_first = static_cast<std::size_t>(std::max(options.candidates, 0));
+    auto match = [&](const std::vector<Xapian::Query>& terms, Xapian::doccount check_at_least) {
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                      Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                                      Xapian::Query(IdTerm(id))));
+      Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(n_first), check_at_least);
+      std::vector<std::pair<Xapian::docid, double>> found;  // best first
+      for (auto it = mset.begin(); it != mset.end(); ++it) found.emplace_back(*it, it.get_weight());
+      return found;
+    };
+    std::vector<std::pair<Xapian::docid, double>> first;  // best first
     if (st.batch == nullptr || options.feedback_docs > 0 || !BatchRoundOne(st, query_terms, *did, n_first, first)) {
       std::vector<Xapian::Query> terms;
       for (const auto& [w, gid] : query_terms) {
         terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(st.term_of_gid[gid]),
                            w / query_terms[0].first);
       }
-      enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT,
-                                      Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
-                                      Xapian::Query(IdTerm(id))));
       // Every match is weighed (check_at_least: all): with its early
-      // termination, Xapian 1.4 left out a better match than its 40th in
-      // some stories' lists (58 of 10,000 in bench/run's corpus), and the
-      // batch's scoring finds the exact best.
-      Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(n_first), db.get_doccount());
-      first.clear();
-      for (auto it = mset.begin(); it != mset.end(); ++it) first.emplace_back(*it, it.get_weight());
+      // termination, Xapian 1.4 left a better match than the 40th out of
+      // 154 of bench/run's 10,000 stories' candidates, which the batch's
+      // scoring finds.
+      first = match(terms, db.get_doccount());
     }
     std::map<Xapian::docid, double> combined;
     double first_best = first.empty() ? 0 : first.front().second;
@@ -1434,14 +1440,9 @@ Result<std::vector<RelatedItem>> SearchIndex::RelatedIn(RelatedState& st, std::i
         terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*t),
                            top > 0 ? t.get_weight() / top : 1.0);
       }
-      enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT,
-                                      Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
-                                      Xapian::Query(IdTerm(id))));
-      Xapian::MSet second = enquire.get_mset(0, static_cast<Xapian::doccount>(options.candidates));
-      double best2 = second.empty() ? 0 : second.begin().get_weight();
-      for (auto it = second.begin(); it != second.end(); ++it) {
-        combined[*it] += options.topic_weight * it.get_weight() / best2;
-      }
+      const auto second = match(terms, 0);
+      double best2 = second.empty() ? 0 : second.front().second;
+      for (const auto& [cand, w] : second) combined[cand] += options.topic_weight * w / best2;
     }
     if (combined.empty()) return out;
 
