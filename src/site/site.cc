@@ -121,6 +121,78 @@ json Site::Item(const Article& a) {
   return item;
 }
 
+Site::CardPtr Site::CardOf(const Article& a) {
+  std::shared_ptr<const SiteSnapshot> snap = Snapshot();
+  if (snap) {
+    if (CardPtr kept = snap->FindCard(a.id)) return kept;
+  }
+  auto card = std::make_shared<const SiteSnapshot::Card>(
+      SiteSnapshot::Card{a.id, a.status, a.published_at, Item(a)});
+  if (snap && a.id != 0) snap->KeepCard(card);
+  return card;
+}
+
+std::vector<Site::CardPtr> Site::Cards(const std::vector<std::int64_t>& ids, Seconds now) {
+  std::shared_ptr<const SiteSnapshot> snap = Snapshot();
+  std::vector<CardPtr> found(ids.size());
+  std::vector<std::int64_t> missing;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (snap) found[i] = snap->FindCard(ids[i]);
+    if (!found[i]) missing.push_back(ids[i]);
+  }
+  if (!missing.empty()) {
+    auto stories = store_.GetArticles(missing, /*links=*/false);
+    if (!stories) throw std::runtime_error(stories.error().ToString());
+    std::unordered_map<std::int64_t, CardPtr> made;
+    for (const Article& a : *stories) made.emplace(a.id, CardOf(a));
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (found[i]) continue;
+      auto it = made.find(ids[i]);
+      if (it != made.end()) found[i] = it->second;
+    }
+  }
+  std::vector<CardPtr> out;
+  out.reserve(found.size());
+  for (CardPtr& c : found) {
+    if (c && IsVisible(c->status, c->published_at, now)) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::vector<Site::CardPtr> Site::ListedCards(const ArticleQuery& q, Seconds now,
+                                             std::vector<std::int64_t>& used, std::size_t count) {
+  std::vector<CardPtr> out;
+  if (count == 0) return out;
+  ArticleQuery whole = q;
+  whole.exclude_ids.clear();
+  auto listed = ListingIds(store_, Snapshot().get(), whole, now);
+  if (!listed) throw std::runtime_error(listed.error().ToString());
+  const std::vector<std::int64_t>& ids = **listed;
+  auto is_used = [&](std::int64_t id) {
+    return std::find(used.begin(), used.end(), id) != used.end() ||
+           std::find(q.exclude_ids.begin(), q.exclude_ids.end(), id) != q.exclude_ids.end();
+  };
+  std::size_t next = 0;
+  while (out.size() < count && next < ids.size()) {
+    std::vector<std::int64_t> wanted;
+    while (next < ids.size() && wanted.size() < count - out.size()) {
+      std::int64_t id = ids[next++];
+      if (!is_used(id)) wanted.push_back(id);
+    }
+    for (CardPtr& c : Cards(wanted, now)) {
+      used.push_back(c->id);
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+json Site::Items(const std::vector<CardPtr>& cards) {
+  json items = json::array();
+  for (const CardPtr& c : cards) items.push_back(c->item);
+  return items;
+}
+
 json Site::Chrome(std::string_view title, std::string_view description, std::string_view path,
                   std::string_view current_section) {
   json nav = json::array();
@@ -306,18 +378,22 @@ Page Site::ListPage(std::string_view kind, const ArticleQuery& query, json heade
   int per = settings_.per_page;
   // The whole listing's ids (remembered for every page of it), then this
   // page's stories by id.
-  std::int64_t total = 0;
-  auto stories = ListingWindow(store_, Snapshot().get(), query, clock_.Now(),
-                               static_cast<std::size_t>(page - 1) * per, per,
-                               /*links=*/false, &total);
-  if (!stories) throw std::runtime_error(stories.error().ToString());
+  Seconds now = clock_.Now();
+  auto listed = ListingIds(store_, Snapshot().get(), query, now);
+  if (!listed) throw std::runtime_error(listed.error().ToString());
+  const std::vector<std::int64_t>& ids = **listed;
+  const auto total = static_cast<std::int64_t>(ids.size());
+  const std::size_t from = std::min(ids.size(), static_cast<std::size_t>(page - 1) * static_cast<std::size_t>(per));
+  const std::size_t to = std::min(ids.size(), from + static_cast<std::size_t>(per));
+  std::vector<CardPtr> cards = Cards(std::vector<std::int64_t>(ids.begin() + static_cast<std::ptrdiff_t>(from),
+                                                               ids.begin() + static_cast<std::ptrdiff_t>(to)),
+                                     now);
   int pages = static_cast<int>((total + per - 1) / per);
   // An empty section front exists; an empty tag, author or archive does not
   // (it would reveal stories readers cannot see).
   if (total == 0 && kind != "section" && kind != "latest") return NotFound();
   if (page > std::max(pages, 1) || page > settings_.max_page) return NotFound();
-  json items = json::array();
-  for (const Article& a : *stories) items.push_back(Item(a));
+  json items = Items(cards);
 
   std::string path = page == 1 ? base_path : base_path + "page/" + std::to_string(page) + "/";
   std::string title = header.value("title", "");
@@ -353,6 +429,7 @@ Page Site::HomePage() {
   p.model = Chrome("", settings_.description, "/", "");
   p.model["page"]["title"] = settings_.name + " – " + settings_.description;
   std::vector<std::int64_t> shown;
+  const Seconds now = clock_.Now();
   ArticleQuery lead_q;
   lead_q.featured_only = true;
   lead_q.limit = 1;
@@ -375,25 +452,13 @@ Page Site::HomePage() {
     for (const Section& s : *sections) {
       ArticleQuery q;
       q.section_slug = s.slug;
-      q.exclude_ids = shown;
-      q.limit = 3;
-      std::vector<Article> list = Visible(q);
+      std::vector<CardPtr> list = ListedCards(q, now, shown, 3);
       if (list.empty()) continue;
-      json items = json::array();
-      for (const Article& a : list) {
-        items.push_back(Item(a));
-        shown.push_back(a.id);
-      }
-      blocks.push_back({{"name", s.name}, {"url", "/category/" + s.slug + "/"}, {"items", items}});
+      blocks.push_back({{"name", s.name}, {"url", "/category/" + s.slug + "/"}, {"items", Items(list)}});
     }
   }
   p.model["sections"] = blocks;
-  ArticleQuery river_q;
-  river_q.exclude_ids = shown;
-  river_q.limit = kMoreNews;
-  json river = json::array();
-  for (const Article& a : Visible(river_q)) river.push_back(Item(a));
-  p.model["more_news"] = river;
+  p.model["more_news"] = Items(ListedCards(ArticleQuery{}, now, shown, kMoreNews));
   return p;
 }
 
@@ -401,46 +466,36 @@ Page Site::HomePage() {
 // by content, then (while that list is not computed yet, or comes up short)
 // the newest stories of the same section. Every item is checked for
 // visibility now, so a story unpublished since the list was made never shows.
-std::vector<Article> Site::RelatedNews(const Article& a, std::vector<std::int64_t>& used) {
-  std::vector<Article> out;
+std::vector<Site::CardPtr> Site::RelatedNews(const Article& a, std::vector<std::int64_t>& used) {
+  std::vector<CardPtr> out;
   Seconds now = clock_.Now();
-  auto take = [&](Result<Article> r) {
-    if (static_cast<int>(out.size()) >= kRelatedNews || !r || !IsVisible(*r, now)) return;
-    if (std::find(used.begin(), used.end(), r->id) != used.end()) return;
-    used.push_back(r->id);
-    out.push_back(std::move(*r));
+  auto full = [&] { return static_cast<int>(out.size()) >= kRelatedNews; };
+  auto take = [&](CardPtr c) {
+    if (full() || !IsVisible(c->status, c->published_at, now)) return;
+    if (std::find(used.begin(), used.end(), c->id) != used.end()) return;
+    used.push_back(c->id);
+    out.push_back(std::move(c));
   };
   // Stories past the sixth are not read at all.
-  auto full = [&] { return static_cast<int>(out.size()) >= kRelatedNews; };
   for (const std::string& slug : a.related_pins) {
     if (full()) break;
-    take(store_.GetArticleBySlug(slug));
+    if (auto r = store_.GetArticleBySlug(slug)) take(CardOf(*r));
   }
   if (!full()) {
     if (auto computed = store_.GetRelated(a.id)) {
-      // The stored list is short (ten); read it in one query, then take
-      // stories in its order until six are visible.
+      // The stored list is short (ten): its cards in one go, then taken in
+      // its order until six are visible.
       std::vector<std::int64_t> wanted;
       for (std::int64_t id : *computed) {
         if (std::find(used.begin(), used.end(), id) == used.end()) wanted.push_back(id);
       }
-      auto stories = store_.GetArticles(wanted, /*links=*/false);
-      if (!stories) throw std::runtime_error(stories.error().ToString());
-      for (Article& r : *stories) {
-        if (full()) break;
-        take(std::move(r));
-      }
+      for (CardPtr& c : Cards(wanted, now)) take(std::move(c));
     }
   }
-  if (!a.section.empty() && static_cast<int>(out.size()) < kRelatedNews) {
+  if (!a.section.empty() && !full()) {
     ArticleQuery q;
     q.section_slug = a.section;
-    q.exclude_ids = used;
-    q.limit = kRelatedNews - static_cast<int>(out.size());
-    for (Article& r : Visible(q)) {
-      used.push_back(r.id);
-      out.push_back(std::move(r));
-    }
+    for (CardPtr& c : ListedCards(q, now, used, static_cast<std::size_t>(kRelatedNews) - out.size())) out.push_back(std::move(c));
   }
   return out;
 }
@@ -520,7 +575,7 @@ Page Site::ArticleView(const Article& a) {
   p.model["article"] = article;
 
   std::vector<std::int64_t> used = {a.id};
-  std::vector<Article> related_news = RelatedNews(a, used);
+  std::vector<CardPtr> related_news = RelatedNews(a, used);
   Seconds now = clock_.Now();
   // Related Posts: most shared tags, newest first; then the same section.
   std::shared_ptr<const SiteSnapshot> snap = Snapshot();
@@ -528,33 +583,19 @@ Page Site::ArticleView(const Article& a) {
   auto by_tags = tables_.tag_graph().Rank(snap->seq(), a.id, now, used, kRelatedPosts);
   if (!by_tags) throw std::runtime_error(by_tags.error().ToString());
   // (A story taken down since the graph caught up is left out.)
-  auto cards = VisibleArticles(store_, *by_tags, now, /*links=*/false);
-  if (!cards) throw std::runtime_error(cards.error().ToString());
-  std::vector<Article> related_posts = std::move(*cards);
-  for (const Article& r : related_posts) used.push_back(r.id);
+  std::vector<CardPtr> related_posts = Cards(*by_tags, now);
+  for (const CardPtr& c : related_posts) used.push_back(c->id);
   if (!a.section.empty() && static_cast<int>(related_posts.size()) < kRelatedPosts) {
     ArticleQuery q;
     q.section_slug = a.section;
-    q.exclude_ids = used;
-    q.limit = kRelatedPosts - static_cast<int>(related_posts.size());
-    for (Article& r : Visible(q)) {
-      used.push_back(r.id);
-      related_posts.push_back(std::move(r));
+    for (CardPtr& c : ListedCards(q, now, used, static_cast<std::size_t>(kRelatedPosts) - related_posts.size())) {
+      related_posts.push_back(std::move(c));
     }
   }
-  ArticleQuery more_q;
-  more_q.exclude_ids = used;
-  more_q.limit = kMoreNews;
-  std::vector<Article> more = Visible(more_q);
-
-  auto block = [&](const std::vector<Article>& list) {
-    json items = json::array();
-    for (const Article& r : list) items.push_back(Item(r));
-    return items;
-  };
-  p.model["related_news"] = block(related_news);
-  p.model["related_posts"] = block(related_posts);
-  p.model["more_news"] = block(more);
+  std::vector<CardPtr> more = ListedCards(ArticleQuery{}, now, used, kMoreNews);
+  p.model["related_news"] = Items(related_news);
+  p.model["related_posts"] = Items(related_posts);
+  p.model["more_news"] = Items(more);
   return p;
 }
 

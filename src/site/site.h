@@ -18,7 +18,10 @@
 // order) of the store's current change-log generation
 // (site/site_tables.h), which each page pins once, so a page makes a
 // handful of store queries however many stories it lists, and a listing's
-// page N is cut from its ids instead of read at an OFFSET.
+// page N is cut from its ids instead of read at an OFFSET. The snapshot
+// also keeps each listed story's card (its Item and what decides whether
+// it may be seen): a story page's twenty-two listed stories cost a lookup
+// each, not a row read, an excerpt lookup and a JSON object each.
 #pragma once
 
 #include <memory>
@@ -157,7 +160,24 @@ class Site {
     bool bad_request = false;  // the query itself could not be used
   };
   SearchOutcome RunSearch(const SearchParams& params);
-  std::vector<Article> RelatedNews(const Article& a, std::vector<std::int64_t>& used);
+  // Listed stories as cards (SiteSnapshot::Card): a page's lists are made
+  // of cards kept in the pinned snapshot, so a story listed on many pages
+  // is read and turned into its Item once per generation of the store.
+  using CardPtr = SiteSnapshot::CardPtr;
+  // `a` as a card: the snapshot's, or made from `a` and kept.
+  CardPtr CardOf(const Article& a);
+  // The cards of the stories `ids` that readers may see at `now`, in that
+  // order; ids with no story are left out. Those the snapshot has not got
+  // are read in one query (Store::GetArticles, without links).
+  std::vector<CardPtr> Cards(const std::vector<std::int64_t>& ids, Seconds now);
+  // The first `count` stories of the listing `q` at `now` whose ids are not
+  // in `used`, as cards, their ids added to `used`: what Visible() gives for
+  // `q` with exclude_ids = used and limit = count, cut from the listing's
+  // ids (ListingIds) instead of asked of the store.
+  std::vector<CardPtr> ListedCards(const ArticleQuery& q, Seconds now,
+                                   std::vector<std::int64_t>& used, std::size_t count);
+  static nlohmann::json Items(const std::vector<CardPtr>& cards);
+  std::vector<CardPtr> RelatedNews(const Article& a, std::vector<std::int64_t>& used);
 
   Store& store_;
   const SiteSettings& settings_;

@@ -96,11 +96,34 @@ Result<SiteSnapshot::Ids> SiteSnapshot::Listing(Store& store, const ArticleQuery
   return made;
 }
 
+SiteSnapshot::CardPtr SiteSnapshot::FindCard(std::int64_t id) const {
+  std::lock_guard lock(cards_mu_);
+  auto it = cards_.find(id);
+  return it == cards_.end() ? nullptr : it->second;
+}
+
+void SiteSnapshot::KeepCard(CardPtr card) const {
+  std::lock_guard lock(cards_mu_);
+  if (cards_.size() >= kMaxCards) cards_.clear();
+  const std::int64_t id = card->id;
+  cards_.insert_or_assign(id, std::move(card));
+}
+
+std::size_t SiteSnapshot::card_count() const {
+  std::lock_guard lock(cards_mu_);
+  return cards_.size();
+}
+
+Result<SiteSnapshot::Ids> ListingIds(Store& store, const SiteSnapshot* snap, const ArticleQuery& q,
+                                     Seconds now) {
+  return snap != nullptr ? snap->Listing(store, q, now) : ReadListing(store, q, now);
+}
+
 Result<std::vector<Article>> ListingWindow(Store& store, const SiteSnapshot* snap,
                                            const ArticleQuery& q, Seconds now, std::size_t from,
                                            std::size_t count, bool links,
                                            std::int64_t* total) {
-  auto listed = snap != nullptr ? snap->Listing(store, q, now) : ReadListing(store, q, now);
+  auto listed = ListingIds(store, snap, q, now);
   if (!listed) return Fail(listed.error());
   const SiteSnapshot::Ids& ids = *listed;
   if (total != nullptr) *total = static_cast<std::int64_t>(ids->size());

@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,26 @@ class SiteSnapshot {
   // The memo is emptied when it holds more ids than this (32 MiB).
   static constexpr std::size_t kMaxListedIds = std::size_t{4} << 20;
 
+  // A story as the reader site lists it (Site::Item's JSON), with what
+  // decides whether readers may see it at a given time. Made from the
+  // story's row as it is in this generation of the store, so it holds as
+  // long as the snapshot does; the reader site keeps the cards it makes
+  // here (FindCard, KeepCard) and a page listing twenty stories reads only
+  // those never listed before in this generation.
+  struct Card {
+    std::int64_t id = 0;
+    PublishState status = PublishState::kDraft;
+    std::optional<Seconds> published_at;
+    nlohmann::json item;
+  };
+  using CardPtr = std::shared_ptr<const Card>;
+  CardPtr FindCard(std::int64_t id) const;
+  void KeepCard(CardPtr card) const;
+  std::size_t card_count() const;
+  // The cards are dropped together when there are more than this (a card
+  // is about 1-2 KB).
+  static constexpr std::size_t kMaxCards = 16384;
+
  private:
   static std::string ListingKey(const ArticleQuery& q);
 
@@ -77,7 +98,14 @@ class SiteSnapshot {
   mutable std::uint64_t span_ = 0;
   mutable std::unordered_map<std::string, Ids> listings_;
   mutable std::size_t listed_ids_ = 0;
+  mutable std::mutex cards_mu_;
+  mutable std::unordered_map<std::int64_t, CardPtr> cards_;
 };
+
+// The ids of every story `q` matches at `now` (SiteSnapshot::Listing):
+// through `snap`'s memo, or straight from the store when `snap` is null.
+Result<SiteSnapshot::Ids> ListingIds(Store& store, const SiteSnapshot* snap, const ArticleQuery& q,
+                                     Seconds now);
 
 // The stories at positions [from, from + count) of the listing `q` at
 // `now` (SiteSnapshot::Listing), read by id (with their tags, authors and

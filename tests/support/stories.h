@@ -2,12 +2,22 @@
 // requires, ready for SaveArticle.
 #pragma once
 
+#include <cctype>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "core/article.h"
 
 namespace dateline::testing {
+
+// The slug function the site-layer tests give their stores: lowercase,
+// spaces to hyphens.
+inline std::string LowerSlug(std::string_view name) {
+  std::string out;
+  for (char c : name) out += (c == ' ') ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 
 // "Headline SLUG", body "Body of SLUG", section "world", at `published`.
 inline Article Story(std::string slug, Seconds published,

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cctype>
 
 #include "store/sqlite/sqlite_store.h"
 #include "support/stories.h"
@@ -14,12 +13,7 @@ namespace {
 class SiteTablesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto slug = [](std::string_view name) {
-      std::string out;
-      for (char c : name) out += (c == ' ') ? '-' : static_cast<char>(std::tolower(c));
-      return out;
-    };
-    auto s = OpenSqliteStore(dir_ / "site.db", {slug, &clock_});
+    auto s = OpenSqliteStore(dir_ / "site.db", {testing::LowerSlug, &clock_});
     ASSERT_TRUE(s.has_value()) << s.error().ToString();
     store_ = std::move(*s);
   }
