@@ -165,15 +165,24 @@ std::vector<Site::CardPtr> Site::ListedCards(const ArticleQuery& q, Seconds now,
   if (count == 0) return out;
   ArticleQuery whole = q;
   whole.exclude_ids.clear();
-  auto listed = ListingIds(store_, Snapshot().get(), whole, now);
-  if (!listed) throw std::runtime_error(listed.error().ToString());
-  const std::vector<std::int64_t>& ids = **listed;
   auto is_used = [&](std::int64_t id) {
     return std::find(used.begin(), used.end(), id) != used.end() ||
            std::find(q.exclude_ids.begin(), q.exclude_ids.end(), id) != q.exclude_ids.end();
   };
+  // The listing's head holds enough ids unless stories went missing since
+  // it was read (a write after the snapshot): then the whole listing.
+  const std::size_t need = count + used.size() + q.exclude_ids.size();
+  std::shared_ptr<const SiteSnapshot> snap = Snapshot();
+  auto listed = ListingHeadIds(store_, snap.get(), whole, now, need);
   std::size_t next = 0;
-  while (out.size() < count && next < ids.size()) {
+  while (listed && out.size() < count) {
+    const std::vector<std::int64_t>& ids = **listed;
+    if (next >= ids.size()) {
+      if (ids.size() < need) break;  // the head was the whole listing
+      listed = ListingIds(store_, snap.get(), whole, now);
+      if (listed && next >= (*listed)->size()) break;
+      continue;
+    }
     std::vector<std::int64_t> wanted;
     while (next < ids.size() && wanted.size() < count - out.size()) {
       std::int64_t id = ids[next++];
@@ -184,6 +193,7 @@ std::vector<Site::CardPtr> Site::ListedCards(const ArticleQuery& q, Seconds now,
       out.push_back(std::move(c));
     }
   }
+  if (!listed) throw std::runtime_error(listed.error().ToString());
   return out;
 }
 

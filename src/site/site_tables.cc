@@ -45,19 +45,21 @@ std::string SiteSnapshot::ListingKey(const ArticleQuery& q) {
 
 namespace {
 
-// The store's answer for the listing `q` at `now`, shared.
-Result<SiteSnapshot::Ids> ReadListing(Store& store, ArticleQuery q, Seconds now) {
+// The store's answer for the listing `q` at `now` (its first `max` ids
+// when set), shared.
+Result<SiteSnapshot::Ids> ReadListing(Store& store, ArticleQuery q, Seconds now,
+                                      std::optional<std::size_t> max = std::nullopt) {
   q.visible_at = now;
-  auto ids = store.ListArticleIds(q);
+  auto ids = max ? store.FirstArticleIds(q, *max) : store.ListArticleIds(q);
   if (!ids) return Fail(ids.error());
   return std::make_shared<const std::vector<std::int64_t>>(std::move(*ids));
 }
 
 }  // namespace
 
-Result<SiteSnapshot::Ids> SiteSnapshot::Listing(Store& store, const ArticleQuery& q,
-                                               Seconds now) const {
-  std::string key = ListingKey(q);
+Result<SiteSnapshot::Ids> SiteSnapshot::Remember(Store& store, std::string key, Seconds now,
+                                                const std::function<bool(const Ids&)>& usable,
+                                                const std::function<Result<Ids>()>& read) const {
   std::uint64_t span = 0;
   bool in_span = false;
   {
@@ -65,7 +67,7 @@ Result<SiteSnapshot::Ids> SiteSnapshot::Listing(Store& store, const ArticleQuery
     in_span = has_span_ && now >= from_ && (!until_ || now < *until_);
     if (in_span) {
       auto it = listings_.find(key);
-      if (it != listings_.end()) return it->second;
+      if (it != listings_.end() && usable(it->second)) return it->second;
       span = span_;
     }
   }
@@ -82,18 +84,40 @@ Result<SiteSnapshot::Ids> SiteSnapshot::Listing(Store& store, const ArticleQuery
     listings_.clear();
     listed_ids_ = 0;
   }
-  auto read = ReadListing(store, q, now);
-  if (!read) return read;
-  Ids made = std::move(*read);
+  auto made = read();
+  if (!made) return made;
   std::lock_guard lock(mu_);
   if (span_ == span) {  // not remembered across spans: it holds for `now` only
-    if (listed_ids_ + made->size() > kMaxListedIds) {
+    if (listed_ids_ + (*made)->size() > kMaxListedIds) {
       listings_.clear();
       listed_ids_ = 0;
     }
-    if (listings_.emplace(std::move(key), made).second) listed_ids_ += made->size();
+    listed_ids_ += (*made)->size();
+    listings_.insert_or_assign(std::move(key), *made);
   }
   return made;
+}
+
+Result<SiteSnapshot::Ids> SiteSnapshot::Listing(Store& store, const ArticleQuery& q,
+                                               Seconds now) const {
+  return Remember(
+      store, ListingKey(q), now, [](const Ids&) { return true; },
+      [&] { return ReadListing(store, q, now); });
+}
+
+Result<SiteSnapshot::Ids> SiteSnapshot::ListingHead(Store& store, const ArticleQuery& q, Seconds now,
+                                                   std::size_t n) const {
+  std::string key = ListingKey(q);
+  {
+    std::lock_guard lock(mu_);
+    bool in_span = has_span_ && now >= from_ && (!until_ || now < *until_);
+    auto it = in_span ? listings_.find(key) : listings_.end();
+    if (it != listings_.end()) return it->second;  // the whole listing
+  }
+  const std::size_t want = std::max(n, kHeadIds);
+  // A head is read with at least kHeadIds ids: fewer means it is all.
+  auto usable = [n](const Ids& ids) { return ids->size() >= n || ids->size() < kHeadIds; };
+  return Remember(store, "head " + key, now, usable, [&] { return ReadListing(store, q, now, want); });
 }
 
 SiteSnapshot::CardPtr SiteSnapshot::FindCard(std::int64_t id) const {
@@ -117,6 +141,11 @@ std::size_t SiteSnapshot::card_count() const {
 Result<SiteSnapshot::Ids> ListingIds(Store& store, const SiteSnapshot* snap, const ArticleQuery& q,
                                      Seconds now) {
   return snap != nullptr ? snap->Listing(store, q, now) : ReadListing(store, q, now);
+}
+
+Result<SiteSnapshot::Ids> ListingHeadIds(Store& store, const SiteSnapshot* snap,
+                                         const ArticleQuery& q, Seconds now, std::size_t n) {
+  return snap != nullptr ? snap->ListingHead(store, q, now, n) : ReadListing(store, q, now, n);
 }
 
 Result<std::vector<Article>> ListingWindow(Store& store, const SiteSnapshot* snap,

@@ -29,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -60,6 +61,13 @@ class SiteSnapshot {
   // generation and span of time (see the header comment).
   Result<Ids> Listing(Store& store, const ArticleQuery& q, Seconds now) const;
 
+  // The first `n` ids of that listing, or all when it has fewer: cut from
+  // the whole listing when this generation has read it, else from its head
+  // (Store::FirstArticleIds, at least kHeadIds ids), remembered beside the
+  // listings. A story page lists the newest stories of the site and of its
+  // section; this reads the first few of them, not every story.
+  Result<Ids> ListingHead(Store& store, const ArticleQuery& q, Seconds now, std::size_t n) const;
+  static constexpr std::size_t kHeadIds = 64;
   // The memo is emptied when it holds more ids than this (32 MiB).
   static constexpr std::size_t kMaxListedIds = std::size_t{4} << 20;
 
@@ -85,6 +93,12 @@ class SiteSnapshot {
 
  private:
   static std::string ListingKey(const ArticleQuery& q);
+  // The memo's entry `key` for the span of time holding `now`, if it has
+  // one that `usable` accepts; else `read`'s answer, kept for the span. A
+  // time outside the span starts a new one (and an empty memo).
+  Result<Ids> Remember(Store& store, std::string key, Seconds now,
+                       const std::function<bool(const Ids&)>& usable,
+                       const std::function<Result<Ids>()>& read) const;
 
   const std::int64_t seq_;
   const std::vector<Section> sections_;
@@ -106,6 +120,9 @@ class SiteSnapshot {
 // through `snap`'s memo, or straight from the store when `snap` is null.
 Result<SiteSnapshot::Ids> ListingIds(Store& store, const SiteSnapshot* snap, const ArticleQuery& q,
                                      Seconds now);
+// The first `n` of those ids (SiteSnapshot::ListingHead), or all when fewer.
+Result<SiteSnapshot::Ids> ListingHeadIds(Store& store, const SiteSnapshot* snap,
+                                         const ArticleQuery& q, Seconds now, std::size_t n);
 
 // The stories at positions [from, from + count) of the listing `q` at
 // `now` (SiteSnapshot::Listing), read by id (with their tags, authors and

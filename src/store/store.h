@@ -147,6 +147,9 @@ class Store {
   // Read from the listing's own index (a tag's or an author's stories, a
   // section's), so a listing costs its own length, not the site's.
   virtual Result<std::vector<std::int64_t>> ListArticleIds(const ArticleQuery& q) = 0;
+  // The first `max` of those ids (q.limit and q.offset ignored here too):
+  // the head of a long listing without reading the rest.
+  virtual Result<std::vector<std::int64_t>> FirstArticleIds(const ArticleQuery& q, std::size_t max) = 0;
   // The first publish time after `t` of a published or scheduled article:
   // until then, what readers may see changes only by a write. Null when
   // no such article exists.

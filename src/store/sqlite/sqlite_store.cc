@@ -376,8 +376,17 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<std::int64_t>> ListArticleIds(const ArticleQuery& q) override {
+    return ArticleIds(q, std::nullopt);
+  }
+
+  Result<std::vector<std::int64_t>> FirstArticleIds(const ArticleQuery& q, std::size_t max) override {
+    return ArticleIds(q, max);
+  }
+
+  Result<std::vector<std::int64_t>> ArticleIds(const ArticleQuery& q, std::optional<std::size_t> max) {
     auto sql = ArticleIdsSql(q);
     if (!sql) return Fail(sql.error());
+    if (max) *sql += " LIMIT " + std::to_string(*max);
     ReadHandle r = Reader();
     auto st = r.db().Prepare(*sql);
     if (!st) return Fail(st.error());

@@ -111,6 +111,43 @@ TEST_F(SiteTablesTest, AListingIsReadOnceWhileNoStoryComesDue) {
   EXPECT_EQ(**due, (std::vector<std::int64_t>{later.id, a.id}));
 }
 
+TEST_F(SiteTablesTest, AListingsHeadIsItsFirstIdsReadOnce) {
+  const std::size_t n = SiteSnapshot::kHeadIds + 30;
+  for (std::size_t i = 0; i < n; ++i) Save("h" + std::to_string(i), i % 2 ? "world" : "sport", 100 + static_cast<Seconds>(i));
+  Article later = Save("later", "world", 5000);
+  SiteTables tables(*store_);
+  auto snap = tables.Current();
+  ArticleQuery all;
+  std::vector<std::int64_t> whole = Ids(ListingIds(*store_, nullptr, all, 1000));
+  ASSERT_EQ(whole.size(), n);
+  auto prefix = [&](std::size_t k) { return std::vector<std::int64_t>(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(k)); };
+  // Asked for 5: a head of kHeadIds is read, and kept.
+  auto head = snap->ListingHead(*store_, all, 1000, 5);
+  EXPECT_EQ(Ids(head), prefix(SiteSnapshot::kHeadIds));
+  auto again = snap->ListingHead(*store_, all, 1000, 10);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(*again, *head);
+  // More than the head holds: read again, longer.
+  EXPECT_EQ(Ids(snap->ListingHead(*store_, all, 1000, SiteSnapshot::kHeadIds + 5)),
+            prefix(SiteSnapshot::kHeadIds + 5));
+  // A short listing's head is all of it, and serves any length.
+  ArticleQuery short_q;
+  short_q.tag_slug = "none";
+  EXPECT_TRUE(Ids(snap->ListingHead(*store_, short_q, 1000, 500)).empty());
+  // Once the whole listing is read, heads are cut from it.
+  auto listed = snap->Listing(*store_, all, 1000);
+  ASSERT_TRUE(listed.has_value());
+  auto from_whole = snap->ListingHead(*store_, all, 1000, 3);
+  ASSERT_TRUE(from_whole.has_value());
+  EXPECT_EQ(*from_whole, *listed);
+  // The clock passing a publish time starts a new span: asked anew.
+  auto due = snap->ListingHead(*store_, all, 5000, 3);
+  ASSERT_FALSE(Ids(due).empty());
+  EXPECT_EQ((*due)->front(), later.id);
+  // Without a snapshot the store is asked for exactly n.
+  EXPECT_EQ(Ids(ListingHeadIds(*store_, nullptr, all, 1000, 7)), prefix(7));
+}
+
 TEST_F(SiteTablesTest, ListingWindowCutsPagesAndDropsWhatWasTakenDown) {
   std::vector<Article> saved;
   for (int i = 0; i < 5; ++i) saved.push_back(Save("w" + std::to_string(i), "world", 100 + i));
