@@ -1304,6 +1304,10 @@ Result<std::vector<std::vector<RelatedItem>>> SearchIndex::RelatedMany(
   // commit by another thread meanwhile makes a handle reopen and try the
   // story again (with Xapian queries: the batch's lists are of the
   // revision before).
+  RelatedOptions batch_options = options;
+  if (batch_options.vector_bytes == 0 && ids.size() >= kBatchMin) {
+    batch_options.vector_bytes = kMaxBatchVectorBytes;
+  }
   std::vector<Status> failed(n);
   auto work = [&](std::size_t t) {
     try {
@@ -1315,7 +1319,7 @@ Result<std::vector<std::vector<RelatedItem>>> SearchIndex::RelatedMany(
       for (std::size_t i = t; i < ids.size(); i += n) {
         for (int attempt = 0;; ++attempt) {
           try {
-            auto r = RelatedIn(state, ids[i], options);
+            auto r = RelatedIn(state, ids[i], batch_options);
             if (!r) {
               failed[t] = r.error();
               return;
