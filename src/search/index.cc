@@ -173,22 +173,37 @@ class ContentTerms : public Xapian::ExpandDecider {
   bool operator()(const std::string& term) const override { return IsContentTerm(term); }
 };
 
+// Whether the Jaccard index of two sorted sets, |a ∩ b| / |a ∪ b|, is at
+// least `threshold`. The index grows with the common count, so the merge
+// stops as soon as even every element left in common could not reach the
+// threshold (most pairs of stories share a fifth of their terms; a copy,
+// 0.6): the answer is the one the whole merge gives, with the same
+// arithmetic for the count it ends on.
 template <typename T>
-double Jaccard(const std::vector<T>& a, const std::vector<T>& b) {
-  if (a.empty() || b.empty()) return 0;
+bool JaccardAtLeast(const std::vector<T>& a, const std::vector<T>& b, double threshold) {
+  if (a.empty() || b.empty()) return 0.0 >= threshold;
+  const std::size_t total = a.size() + b.size();
+  auto index = [total](std::size_t common) {
+    return static_cast<double>(common) / static_cast<double>(total - common);
+  };
+  // The bound falls only when the merge passes an element not in common.
+  if (index(std::min(a.size(), b.size())) < threshold) return false;
   std::size_t common = 0, i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
     if (a[i] == b[j]) {
       ++common;
       ++i;
       ++j;
-    } else if (a[i] < b[j]) {
+      continue;
+    }
+    if (a[i] < b[j]) {
       ++i;
     } else {
       ++j;
     }
+    if (index(common + std::min(a.size() - i, b.size() - j)) < threshold) return false;
   }
-  return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+  return index(common) >= threshold;
 }
 
 std::optional<Xapian::docid> FindDoc(Xapian::Database& db, std::int64_t id) {
@@ -1496,7 +1511,7 @@ Result<std::vector<RelatedItem>> SearchIndex::RelatedIn(RelatedState& st, std::i
       return std::span<const std::pair<int, double>>(st.local_w.data() + v.begin, v.end - v.begin);
     };
     auto is_copy = [&](Candidate& c) {
-      if (c.copy < 0) c.copy = Jaccard(c.vec.dv->all, own.dv->all) >= options.duplicate_jaccard;
+      if (c.copy < 0) c.copy = JaccardAtLeast(c.vec.dv->all, own.dv->all, options.duplicate_jaccard);
       return c.copy == 1;
     };
     auto dot_dense = [&](const std::vector<double>& dense, const Vec& v) {
@@ -1595,7 +1610,7 @@ Result<std::vector<RelatedItem>> SearchIndex::RelatedIn(RelatedState& st, std::i
         if (is_copy(c)) continue;
         bool dup = false;
         for (const DocVector* other : chosen) {
-          if (Jaccard(c.vec.dv->all, other->all) >= options.duplicate_jaccard) {
+          if (JaccardAtLeast(c.vec.dv->all, other->all, options.duplicate_jaccard)) {
             dup = true;
             break;
           }
