@@ -283,8 +283,12 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "search_speed: %s\n", st.ToString().c_str());
       return false;
     }
-    std::fprintf(stderr, "search_speed: %lld stories indexed, %.0f/s\n", static_cast<long long>(n),
-                 static_cast<double>(n) / put_s);
+    if (reuse) {
+      std::fprintf(stderr, "search_speed: %lld stories read (--reuse: not indexed)\n", static_cast<long long>(n));
+    } else {
+      std::fprintf(stderr, "search_speed: %lld stories indexed, %.0f/s\n", static_cast<long long>(n),
+                   static_cast<double>(n) / put_s);
+    }
     return true;
   };
   auto build_start = Steady::now();
