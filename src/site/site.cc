@@ -87,10 +87,9 @@ std::vector<Article> Site::Visible(ArticleQuery q) {
 }
 
 Result<std::int64_t> Site::CountListing(const ArticleQuery& q, Seconds now) {
-  std::int64_t total = 0;
-  auto none = ListingWindow(store_, Snapshot().get(), q, now, 0, 0, false, &total);
-  if (!none) return Fail(none.error());
-  return total;
+  auto listed = ListingIds(store_, Snapshot().get(), q, now);
+  if (!listed) return Fail(listed.error());
+  return static_cast<std::int64_t>((*listed)->size());
 }
 
 std::string Site::Url(const Article& a) const { return settings_.permalink.Build(a, settings_.zone); }

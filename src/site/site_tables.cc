@@ -128,7 +128,11 @@ SiteSnapshot::CardPtr SiteSnapshot::FindCard(std::int64_t id) const {
 
 void SiteSnapshot::KeepCard(CardPtr card) const {
   std::lock_guard lock(cards_mu_);
-  if (cards_.size() >= kMaxCards) cards_.clear();
+  if (cards_.size() >= kMaxCards) {
+    // Every second card goes (in the map's order, which follows no page's).
+    bool drop = false;
+    for (auto it = cards_.begin(); it != cards_.end();) it = (drop = !drop) ? cards_.erase(it) : std::next(it);
+  }
   const std::int64_t id = card->id;
   cards_.insert_or_assign(id, std::move(card));
 }

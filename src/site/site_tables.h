@@ -22,6 +22,12 @@
 // The static build pages every listing, and each page used to ask the
 // store for its stories at an OFFSET, reading the listing up to it.
 //
+// A story page needs only the first few stories of the site's and its
+// section's listings: their heads (the first 64 ids or more) are read with
+// a LIMIT and kept beside the listings. And each story a page lists is
+// kept as a card (its item JSON, status and publish time), so a story
+// listed on many pages is read from the store once per generation.
+//
 // Failure: when the store cannot answer, Current() returns null and callers
 // ask the store directly, as they would without the tables.
 // Thread-safety: all methods may be called from any thread; a snapshot is
@@ -87,9 +93,11 @@ class SiteSnapshot {
   CardPtr FindCard(std::int64_t id) const;
   void KeepCard(CardPtr card) const;
   std::size_t card_count() const;
-  // The cards are dropped together when there are more than this (a card
-  // is about 1-2 KB).
-  static constexpr std::size_t kMaxCards = 16384;
+  // Past this many cards (about 1.5 KB each) half of them are dropped: a
+  // static build of 50,000 stories lists each story on a dozen pages in no
+  // useful order, so a memo that forgets everything at once reads most of
+  // them again.
+  static constexpr std::size_t kMaxCards = 65536;
 
  private:
   static std::string ListingKey(const ArticleQuery& q);

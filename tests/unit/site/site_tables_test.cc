@@ -148,6 +148,21 @@ TEST_F(SiteTablesTest, AListingsHeadIsItsFirstIdsReadOnce) {
   EXPECT_EQ(Ids(ListingHeadIds(*store_, nullptr, all, 1000, 7)), prefix(7));
 }
 
+TEST_F(SiteTablesTest, CardsPastTheBoundLoseHalfAndKeepTheNewest) {
+  SiteSnapshot snap(1, {});
+  const auto bound = static_cast<std::int64_t>(SiteSnapshot::kMaxCards);
+  for (std::int64_t id = 1; id <= bound; ++id) {
+    snap.KeepCard(std::make_shared<const SiteSnapshot::Card>(SiteSnapshot::Card{id, PublishState::kPublished, 0, {}}));
+  }
+  EXPECT_EQ(snap.card_count(), SiteSnapshot::kMaxCards);
+  ASSERT_NE(snap.FindCard(bound), nullptr);
+  EXPECT_EQ(snap.FindCard(bound)->id, bound);
+  snap.KeepCard(std::make_shared<const SiteSnapshot::Card>(SiteSnapshot::Card{bound + 1, PublishState::kPublished, 0, {}}));
+  EXPECT_EQ(snap.card_count(), SiteSnapshot::kMaxCards / 2 + 1);
+  EXPECT_NE(snap.FindCard(bound + 1), nullptr);
+  EXPECT_EQ(snap.FindCard(bound + 2), nullptr);
+}
+
 TEST_F(SiteTablesTest, ListingWindowCutsPagesAndDropsWhatWasTakenDown) {
   std::vector<Article> saved;
   for (int i = 0; i < 5; ++i) saved.push_back(Save("w" + std::to_string(i), "world", 100 + i));
