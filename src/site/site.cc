@@ -125,9 +125,13 @@ Site::CardPtr Site::CardOf(const Article& a) {
   if (snap) {
     if (CardPtr kept = snap->FindCard(a.id)) return kept;
   }
+  return MakeCard(a, snap.get());
+}
+
+Site::CardPtr Site::MakeCard(const Article& a, const SiteSnapshot* snap) {
   auto card = std::make_shared<const SiteSnapshot::Card>(
       SiteSnapshot::Card{a.id, a.status, a.published_at, Item(a)});
-  if (snap && a.id != 0) snap->KeepCard(card);
+  if (snap != nullptr && a.id != 0) snap->KeepCard(card);
   return card;
 }
 
@@ -143,7 +147,7 @@ std::vector<Site::CardPtr> Site::Cards(const std::vector<std::int64_t>& ids, Sec
     auto stories = store_.GetArticles(missing, /*links=*/false);
     if (!stories) throw std::runtime_error(stories.error().ToString());
     std::unordered_map<std::int64_t, CardPtr> made;
-    for (const Article& a : *stories) made.emplace(a.id, CardOf(a));
+    for (const Article& a : *stories) made.emplace(a.id, MakeCard(a, snap.get()));
     for (std::size_t i = 0; i < ids.size(); ++i) {
       if (found[i]) continue;
       auto it = made.find(ids[i]);

@@ -166,6 +166,8 @@ class Site {
   using CardPtr = SiteSnapshot::CardPtr;
   // `a` as a card: the snapshot's, or made from `a` and kept.
   CardPtr CardOf(const Article& a);
+  // `a` made into a card, kept in `snap` when there is one.
+  CardPtr MakeCard(const Article& a, const SiteSnapshot* snap);
   // The cards of the stories `ids` that readers may see at `now`, in that
   // order; ids with no story are left out. Those the snapshot has not got
   // are read in one query (Store::GetArticles, without links).
