@@ -157,7 +157,7 @@ std::vector<Site::CardPtr> Site::Cards(const std::vector<std::int64_t>& ids, Sec
   std::vector<CardPtr> out;
   out.reserve(found.size());
   for (CardPtr& c : found) {
-    if (c && IsVisible(c->status, c->published_at, now)) out.push_back(std::move(c));
+    if (c && c->VisibleAt(now)) out.push_back(std::move(c));
   }
   return out;
 }
@@ -166,30 +166,24 @@ std::vector<Site::CardPtr> Site::ListedCards(const ArticleQuery& q, Seconds now,
                                              std::vector<std::int64_t>& used, std::size_t count) {
   std::vector<CardPtr> out;
   if (count == 0) return out;
-  ArticleQuery whole = q;
-  whole.exclude_ids.clear();
-  auto is_used = [&](std::int64_t id) {
-    return std::find(used.begin(), used.end(), id) != used.end() ||
-           std::find(q.exclude_ids.begin(), q.exclude_ids.end(), id) != q.exclude_ids.end();
-  };
   // The listing's head holds enough ids unless stories went missing since
   // it was read (a write after the snapshot): then the whole listing.
-  const std::size_t need = count + used.size() + q.exclude_ids.size();
+  const std::size_t need = count + used.size();
   std::shared_ptr<const SiteSnapshot> snap = Snapshot();
-  auto listed = ListingHeadIds(store_, snap.get(), whole, now, need);
+  auto listed = ListingHeadIds(store_, snap.get(), q, now, need);
   std::size_t next = 0;
   while (listed && out.size() < count) {
     const std::vector<std::int64_t>& ids = **listed;
     if (next >= ids.size()) {
       if (ids.size() < need) break;  // the head was the whole listing
-      listed = ListingIds(store_, snap.get(), whole, now);
+      listed = ListingIds(store_, snap.get(), q, now);
       if (listed && next >= (*listed)->size()) break;
       continue;
     }
     std::vector<std::int64_t> wanted;
     while (next < ids.size() && wanted.size() < count - out.size()) {
       std::int64_t id = ids[next++];
-      if (!is_used(id)) wanted.push_back(id);
+      if (std::find(used.begin(), used.end(), id) == used.end()) wanted.push_back(id);
     }
     for (CardPtr& c : Cards(wanted, now)) {
       used.push_back(c->id);
@@ -396,11 +390,9 @@ Page Site::ListPage(std::string_view kind, const ArticleQuery& query, json heade
   if (!listed) throw std::runtime_error(listed.error().ToString());
   const std::vector<std::int64_t>& ids = **listed;
   const auto total = static_cast<std::int64_t>(ids.size());
-  const std::size_t from = std::min(ids.size(), static_cast<std::size_t>(page - 1) * static_cast<std::size_t>(per));
-  const std::size_t to = std::min(ids.size(), from + static_cast<std::size_t>(per));
-  std::vector<CardPtr> cards = Cards(std::vector<std::int64_t>(ids.begin() + static_cast<std::ptrdiff_t>(from),
-                                                               ids.begin() + static_cast<std::ptrdiff_t>(to)),
-                                     now);
+  std::vector<CardPtr> cards = Cards(
+      IdsWindow(ids, static_cast<std::size_t>(page - 1) * static_cast<std::size_t>(per), static_cast<std::size_t>(per)),
+      now);
   int pages = static_cast<int>((total + per - 1) / per);
   // An empty section front exists; an empty tag, author or archive does not
   // (it would reveal stories readers cannot see).
@@ -484,7 +476,7 @@ std::vector<Site::CardPtr> Site::RelatedNews(const Article& a, std::vector<std::
   Seconds now = clock_.Now();
   auto full = [&] { return static_cast<int>(out.size()) >= kRelatedNews; };
   auto take = [&](CardPtr c) {
-    if (full() || !IsVisible(c->status, c->published_at, now)) return;
+    if (full() || !c->VisibleAt(now)) return;
     if (std::find(used.begin(), used.end(), c->id) != used.end()) return;
     used.push_back(c->id);
     out.push_back(std::move(c));

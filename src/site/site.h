@@ -174,8 +174,8 @@ class Site {
   std::vector<CardPtr> Cards(const std::vector<std::int64_t>& ids, Seconds now);
   // The first `count` stories of the listing `q` at `now` whose ids are not
   // in `used`, as cards, their ids added to `used`: what Visible() gives for
-  // `q` with exclude_ids = used and limit = count, cut from the listing's
-  // ids (ListingIds) instead of asked of the store.
+  // `q` with `used` added to its exclude_ids and limit = count, cut from the
+  // listing's head (ListingHeadIds) instead of asked of the store.
   std::vector<CardPtr> ListedCards(const ArticleQuery& q, Seconds now,
                                    std::vector<std::int64_t>& used, std::size_t count);
   static nlohmann::json Items(const std::vector<CardPtr>& cards);

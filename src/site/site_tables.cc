@@ -64,7 +64,7 @@ Result<SiteSnapshot::Ids> SiteSnapshot::Remember(Store& store, std::string key, 
   bool in_span = false;
   {
     std::lock_guard lock(mu_);
-    in_span = has_span_ && now >= from_ && (!until_ || now < *until_);
+    in_span = InSpan(now);
     if (in_span) {
       auto it = listings_.find(key);
       if (it != listings_.end() && usable(it->second)) return it->second;
@@ -110,8 +110,7 @@ Result<SiteSnapshot::Ids> SiteSnapshot::ListingHead(Store& store, const ArticleQ
   std::string key = ListingKey(q);
   {
     std::lock_guard lock(mu_);
-    bool in_span = has_span_ && now >= from_ && (!until_ || now < *until_);
-    auto it = in_span ? listings_.find(key) : listings_.end();
+    auto it = InSpan(now) ? listings_.find(key) : listings_.end();
     if (it != listings_.end()) return it->second;  // the whole listing
   }
   const std::size_t want = std::max(n, kHeadIds);
@@ -160,12 +159,15 @@ Result<std::vector<Article>> ListingWindow(Store& store, const SiteSnapshot* sna
   if (!listed) return Fail(listed.error());
   const SiteSnapshot::Ids& ids = *listed;
   if (total != nullptr) *total = static_cast<std::int64_t>(ids->size());
-  from = std::min(from, ids->size());
-  std::size_t to = from + std::min(count, ids->size() - from);
-  return VisibleArticles(store,
-                         std::vector<std::int64_t>(ids->begin() + static_cast<std::ptrdiff_t>(from),
-                                                   ids->begin() + static_cast<std::ptrdiff_t>(to)),
-                         now, links);
+  return VisibleArticles(store, IdsWindow(*ids, from, count), now, links);
+}
+
+std::vector<std::int64_t> IdsWindow(const std::vector<std::int64_t>& ids, std::size_t from,
+                                    std::size_t count) {
+  from = std::min(from, ids.size());
+  const std::size_t to = from + std::min(count, ids.size() - from);
+  return std::vector<std::int64_t>(ids.begin() + static_cast<std::ptrdiff_t>(from),
+                                   ids.begin() + static_cast<std::ptrdiff_t>(to));
 }
 
 Result<std::vector<Article>> VisibleArticles(Store& store, const std::vector<std::int64_t>& ids,

@@ -88,6 +88,7 @@ class SiteSnapshot {
     PublishState status = PublishState::kDraft;
     std::optional<Seconds> published_at;
     nlohmann::json item;
+    bool VisibleAt(Seconds now) const { return IsVisible(status, published_at, now); }
   };
   using CardPtr = std::shared_ptr<const Card>;
   CardPtr FindCard(std::int64_t id) const;
@@ -101,6 +102,8 @@ class SiteSnapshot {
 
  private:
   static std::string ListingKey(const ArticleQuery& q);
+  // Whether `now` falls in the span the memo holds for (mu_ held).
+  bool InSpan(Seconds now) const { return has_span_ && now >= from_ && (!until_ || now < *until_); }
   // The memo's entry `key` for the span of time holding `now`, if it has
   // one that `usable` accepts; else `read`'s answer, kept for the span. A
   // time outside the span starts a new one (and an empty memo).
@@ -132,6 +135,9 @@ Result<SiteSnapshot::Ids> ListingIds(Store& store, const SiteSnapshot* snap, con
 Result<SiteSnapshot::Ids> ListingHeadIds(Store& store, const SiteSnapshot* snap,
                                          const ArticleQuery& q, Seconds now, std::size_t n);
 
+// The ids at positions [from, from + count) of `ids` (fewer at its end).
+std::vector<std::int64_t> IdsWindow(const std::vector<std::int64_t>& ids, std::size_t from,
+                                    std::size_t count);
 // The stories at positions [from, from + count) of the listing `q` at
 // `now` (SiteSnapshot::Listing), read by id (with their tags, authors and
 // pins when `links`), and when `total` is set the listing's length:
