@@ -1111,28 +1111,48 @@ class SqliteStore final : public Store {
       if (by_id.emplace(a.id, &a).second) ids.push_back(a.id);
     }
     const std::string id_list = IdsJson(ids);
+    // Each query walks the id list and looks each id up by the primary key
+    // (article_id, ...): an `IN (SELECT ... json_each)` list and an ORDER
+    // BY each made SQLite open a temporary b-tree of its own, which for the
+    // one story of a story page was most of its store time (perf of `serve`
+    // with the cache off). Rows come grouped by article; each group is put
+    // in position order here.
+    std::vector<std::pair<std::int64_t, std::string>> rows;
     auto fill = [&](const char* sql, std::vector<std::string> Article::*field) -> Status {
       auto st = db.Prepare(sql);
       if (!st) return st.error();
       st->Bind(1, id_list);
+      Article* current = nullptr;
+      auto flush = [&] {
+        if (current == nullptr) return;
+        std::stable_sort(rows.begin(), rows.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (auto& [pos, text] : rows) (current->*field).push_back(std::move(text));
+        rows.clear();
+      };
       while (st->Step()) {
         auto it = by_id.find(st->Int(0));
-        if (it != by_id.end()) (it->second->*field).push_back(st->Text(1));
+        if (it == by_id.end()) continue;
+        if (it->second != current) {
+          flush();
+          current = it->second;
+        }
+        rows.emplace_back(st->Int(1), st->Text(2));
       }
+      flush();
       return st->status();
     };
-    // Rows come in (article, position) order, so each list keeps its order.
     DL_RETURN_IF_ERROR(fill(
-        "SELECT x.article_id, t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id "
-        "WHERE x.article_id IN (SELECT value FROM json_each(?1)) ORDER BY x.article_id, x.position",
+        "SELECT x.article_id, x.position, t.name FROM json_each(?1) j "
+        "CROSS JOIN article_tags x ON x.article_id = j.value JOIN tags t ON t.id = x.tag_id",
         &Article::tags));
     DL_RETURN_IF_ERROR(fill(
-        "SELECT x.article_id, u.name FROM article_authors x JOIN authors u ON u.id = x.author_id "
-        "WHERE x.article_id IN (SELECT value FROM json_each(?1)) ORDER BY x.article_id, x.position",
+        "SELECT x.article_id, x.position, u.name FROM json_each(?1) j "
+        "CROSS JOIN article_authors x ON x.article_id = j.value JOIN authors u ON u.id = x.author_id",
         &Article::authors));
     DL_RETURN_IF_ERROR(fill(
-        "SELECT article_id, pinned_slug FROM related_pins "
-        "WHERE article_id IN (SELECT value FROM json_each(?1)) ORDER BY article_id, position",
+        "SELECT p.article_id, p.position, p.pinned_slug FROM json_each(?1) j "
+        "CROSS JOIN related_pins p ON p.article_id = j.value",
         &Article::related_pins));
     // The same id twice in a list (never from one query) gets the first's.
     for (Article& a : list) {
@@ -1192,8 +1212,8 @@ class SqliteStore final : public Store {
                                                     bool links) {
     if (ids.empty()) return std::vector<Article>{};
     auto st = db.Prepare("SELECT " DL_ARTICLE_COLUMNS
-                         "FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
-                         "WHERE a.id IN (SELECT value FROM json_each(?1))");
+                         "FROM json_each(?1) j CROSS JOIN articles a ON a.id = j.value "
+                         "LEFT JOIN sections s ON s.id = a.section_id");
     if (!st) return Fail(st.error());
     st->Bind(1, IdsJson(ids));
     auto found = Articles(db, *st, links);

@@ -129,7 +129,9 @@ TEST_F(StoreTest, ListsCarryEachStorysOwnTagsAuthorsAndPinsInOrder) {
   a.authors = {"Yara Okoye", "Ben Adler"};
   a.related_pins = {"c", "b"};
   Article b = Make("b", 2000);
-  b.tags = {"Apples"};
+  // Against the order the names were first met (so against their ids).
+  b.tags = {"Mining", "Apples", "Zinc"};
+  b.authors = {"Ben Adler", "Yara Okoye"};
   Article c = Make("c", 3000);  // nothing linked
   c.authors = {"Ben Adler"};
   a = Save(a);
@@ -144,8 +146,8 @@ TEST_F(StoreTest, ListsCarryEachStorysOwnTagsAuthorsAndPinsInOrder) {
   EXPECT_TRUE((*list)[0].tags.empty());
   EXPECT_EQ((*list)[0].authors, std::vector<std::string>{"Ben Adler"});
   EXPECT_TRUE((*list)[0].related_pins.empty());
-  EXPECT_EQ((*list)[1].tags, std::vector<std::string>{"Apples"});
-  EXPECT_TRUE((*list)[1].authors.empty());
+  EXPECT_EQ((*list)[1].tags, (std::vector<std::string>{"Mining", "Apples", "Zinc"}));
+  EXPECT_EQ((*list)[1].authors, (std::vector<std::string>{"Ben Adler", "Yara Okoye"}));
   EXPECT_EQ((*list)[2].tags, (std::vector<std::string>{"Zinc", "Apples", "Mining"}));
   EXPECT_EQ((*list)[2].authors, (std::vector<std::string>{"Yara Okoye", "Ben Adler"}));
   EXPECT_EQ((*list)[2].related_pins, (std::vector<std::string>{"c", "b"}));
@@ -157,7 +159,15 @@ TEST_F(StoreTest, ListsCarryEachStorysOwnTagsAuthorsAndPinsInOrder) {
   EXPECT_EQ((*by_ids)[1].slug, "a");
   EXPECT_EQ((*by_ids)[1].authors, (std::vector<std::string>{"Yara Okoye", "Ben Adler"}));
   EXPECT_EQ((*by_ids)[2].slug, "b");
+  EXPECT_EQ((*by_ids)[2].tags, (std::vector<std::string>{"Mining", "Apples", "Zinc"}));
   EXPECT_TRUE(store_->GetArticles({})->empty());
+  // A repeated id comes twice, each with the story's links.
+  auto twice = store_->GetArticles({a.id, c.id, a.id});
+  ASSERT_TRUE(twice.has_value()) << twice.error().ToString();
+  ASSERT_EQ(twice->size(), 3u);
+  EXPECT_EQ((*twice)[0], (*by_ids)[1]);
+  EXPECT_EQ((*twice)[1], (*by_ids)[0]);
+  EXPECT_EQ((*twice)[2], (*by_ids)[1]);
   // As cards (no links): every other field as read with them.
   auto cards = store_->GetArticles({a.id, c.id}, /*links=*/false);
   ASSERT_TRUE(cards.has_value()) << cards.error().ToString();
