@@ -2,8 +2,10 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <deque>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -69,6 +71,84 @@ mu::data Convert(Json&& j) {
 mu::data MustacheData(const nlohmann::json& j) { return Convert(j); }
 mu::data MustacheData(nlohmann::json&& j) { return Convert(std::move(j)); }
 
+// A model given up to a render, made into Mustache data only as far as the
+// template asks for it: MustacheData converts every node of the tree (a
+// story page's model holds some two dozen cards, each with fields no
+// template shows) into hash maps and strings, and that conversion, with
+// freeing it again, was about a sixth of serving a story page (perf of
+// `dateline serve` with the cache off). Here a JSON object stands as an
+// empty Mustache object until a name is looked up in it; the member found
+// is made as MustacheData would make it (strings moved out of the model,
+// empty strings and lists false, numbers their JSON text), once, and a
+// list's elements are made with the list. The templates see the same
+// values, so the same pages come out (a test renders both ways).
+class LazyModel {
+ public:
+  explicit LazyModel(nlohmann::json& model) {
+    made_.reserve(256);
+    objects_.reserve(256);
+    root_ = Make(model);
+  }
+  const mu::data* root() const { return root_; }
+
+  // The member `key` of `d` where `d` stands for a JSON object of the
+  // model; kainjow's own lookup for any other data (the theme's assets
+  // and partials).
+  const mu::data* Child(const mu::data* d, const std::string& key) {
+    auto it = objects_.find(d);
+    if (it == objects_.end()) return d->get(key);
+    auto member = it->second->find(key);
+    if (member == it->second->end()) return nullptr;
+    return Make(*member);
+  }
+
+ private:
+  mu::data* Make(nlohmann::json& j) {
+    auto [it, fresh] = made_.try_emplace(&j, nullptr);
+    if (fresh) {
+      it->second = &nodes_.emplace_back(false);
+      Shape(j, *it->second);
+    }
+    return it->second;
+  }
+
+  // `d`, at its final address, made the image of `j`.
+  void Shape(nlohmann::json& j, mu::data& d) {
+    switch (j.type()) {
+      case nlohmann::json::value_t::object:
+        d = mu::data{mu::data::type::object};
+        objects_.emplace(&d, &j);
+        return;
+      case nlohmann::json::value_t::array: {
+        if (j.empty()) return;  // false
+        d = mu::data{mu::data::type::list};
+        auto& list = const_cast<mu::list&>(d.list_value());
+        list.reserve(j.size());
+        for (std::size_t i = 0; i < j.size(); ++i) list.emplace_back(false);
+        for (std::size_t i = 0; i < j.size(); ++i) Shape(j[i], list[i]);
+        return;
+      }
+      case nlohmann::json::value_t::string: {
+        auto& text = j.get_ref<std::string&>();
+        if (text.empty()) return;  // false
+        d = mu::data{mu::data::type::string};
+        const_cast<std::string&>(d.string_value()) = std::move(text);
+        return;
+      }
+      case nlohmann::json::value_t::boolean: d = mu::data{j.get<bool>()}; return;
+      case nlohmann::json::value_t::number_integer:
+      case nlohmann::json::value_t::number_unsigned:
+      case nlohmann::json::value_t::number_float: d = mu::data{j.dump()}; return;
+      default: return;  // false
+    }
+  }
+
+  std::deque<mu::data> nodes_;  // made on demand; addresses stay put
+  std::unordered_map<const nlohmann::json*, mu::data*> made_;
+  std::unordered_map<const mu::data*, nlohmann::json*> objects_;
+  const mu::data* root_ = nullptr;
+};
+
 namespace {
 
 // kainjow's context (mustache::context), with the same lookups, except that
@@ -76,10 +156,10 @@ namespace {
 // splits it with a std::stringstream at every lookup, and building that
 // stream was about a tenth of rendering a story page (callgrind). The
 // parts are std::getline's: "a..b" has an empty middle part, and a
-// trailing dot adds none.
+// trailing dot adds none. With a LazyModel, names are looked up through it.
 class Context final : public mu::basic_context<std::string> {
  public:
-  explicit Context(const mu::data* data) { push(data); }
+  explicit Context(const mu::data* data, LazyModel* lazy = nullptr) : lazy_(lazy) { push(data); }
 
   void push(const mu::data* data) override { items_.insert(items_.begin(), data); }
   void pop() override { items_.erase(items_.begin()); }
@@ -98,7 +178,7 @@ class Context final : public mu::basic_context<std::string> {
       const mu::data* var = item;
       for (std::string_view part : parts_) {
         key_.assign(part);
-        var = var->get(key_);
+        var = Child(var, key_);
         if (var == nullptr) break;
       }
       if (var != nullptr) return var;
@@ -108,12 +188,17 @@ class Context final : public mu::basic_context<std::string> {
 
   const mu::data* get_partial(const std::string& name) const override {
     for (const mu::data* item : items_) {
-      if (const mu::data* var = item->get(name)) return var;
+      if (const mu::data* var = Child(item, name)) return var;
     }
     return nullptr;
   }
 
  private:
+  const mu::data* Child(const mu::data* d, const std::string& key) const {
+    return lazy_ != nullptr ? lazy_->Child(d, key) : d->get(key);
+  }
+
+  LazyModel* lazy_;
   std::vector<const mu::data*> items_;  // innermost first
   mutable std::vector<std::string_view> parts_;
   mutable std::string key_;
@@ -202,20 +287,22 @@ void Renderer::Give(const std::string& source, Parsed tmpl) const {
 
 Result<std::string> Renderer::Render(std::string_view template_name,
                                      const nlohmann::json& model) const {
-  return RenderData(template_name, MustacheData(model));
+  return Render(template_name, nlohmann::json(model));
 }
 
 Result<std::string> Renderer::Render(std::string_view template_name, nlohmann::json&& model) const {
-  return RenderData(template_name, MustacheData(std::move(model)));
+  nlohmann::json owned = std::move(model);
+  LazyModel lazy(owned);
+  return RenderData(template_name, *lazy.root(), &lazy);
 }
 
-Result<std::string> Renderer::RenderData(std::string_view template_name,
-                                         const mu::data& data) const {
+Result<std::string> Renderer::RenderData(std::string_view template_name, const mu::data& data,
+                                         LazyModel* lazy) const {
   const std::string* source = Source(template_name);
   if (source == nullptr) {
     return Fail(Status::Internal("theme has no template \"" + std::string(template_name) + "\""));
   }
-  Context ctx(&data);
+  Context ctx(&data, lazy);
   ctx.push(&base_);  // looked up first
   Parsed tmpl = Take(*source);
   // Appended straight to the page (render(data) writes to a string stream

@@ -36,6 +36,8 @@ kainjow::mustache::data MustacheData(const nlohmann::json& j);
 // The same, taking the strings out of `j` instead of copying them.
 kainjow::mustache::data MustacheData(nlohmann::json&& j);
 
+class LazyModel;
+
 class Renderer {
  public:
   explicit Renderer(const Theme& theme);
@@ -47,8 +49,11 @@ class Renderer {
   Result<std::string> Render(std::string_view template_name, nlohmann::json&& model) const;
 
  private:
+  // `lazy`, when given, makes `data`'s members as the template asks for
+  // them (see renderer.cc).
   Result<std::string> RenderData(std::string_view template_name,
-                                 const kainjow::mustache::data& data) const;
+                                 const kainjow::mustache::data& data,
+                                 LazyModel* lazy = nullptr) const;
   using Parsed = std::unique_ptr<kainjow::mustache::mustache>;
   // The source of `template_name` with its partials written in, or null.
   const std::string* Source(std::string_view template_name) const;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <random>
 
 #include "base/escape.h"
 #include "support/temp_dir.h"
@@ -123,6 +124,69 @@ TEST(Renderer, DottedNamesAsKainjowLooksThemUp) {
   EXPECT_NE(html->find("ab|"), std::string::npos);  // and it did find things
   EXPECT_NE(html->find("own-ab"), std::string::npos);
   EXPECT_NE(html->find("|dot"), std::string::npos) << *html;
+}
+
+// A random model over a few names, so that a template's lookups find
+// objects, lists (of strings, objects and lists), strings (some empty),
+// numbers, booleans and nulls at every depth.
+nlohmann::json RandomModel(std::mt19937& rng, int depth) {
+  static const char* const kNames[] = {"a", "b", "items", "name"};
+  auto pick = [&rng](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  int kind = depth <= 0 ? 2 + pick(5) : pick(7);
+  switch (kind) {
+    case 0: {
+      nlohmann::json o = nlohmann::json::object();
+      for (int i = pick(5); i > 0; --i) o[kNames[pick(4)]] = RandomModel(rng, depth - 1);
+      return o;
+    }
+    case 1: {
+      nlohmann::json l = nlohmann::json::array();
+      for (int i = pick(4); i > 0; --i) l.push_back(RandomModel(rng, depth - 1));
+      return l;
+    }
+    case 2: return pick(3) == 0 ? std::string() : "s<" + std::to_string(pick(100)) + "&";
+    case 3: return pick(2) == 0 ? nlohmann::json(pick(1000)) : nlohmann::json(pick(1000) / 8.0);
+    case 4: return pick(2) == 0;
+    case 5: return nullptr;
+    default: return "t" + std::to_string(pick(10));
+  }
+}
+
+TEST(Renderer, ModelsMadeOnDemandRenderAsWhollyConvertedOnes) {
+  // A render makes the model's values as the template looks them up
+  // (renderer.cc's LazyModel); whatever the model, the page must be the one
+  // kainjow renders from MustacheData's whole conversion. Names are looked
+  // up more than once (a string is moved out of the model when first made).
+  const std::string source =
+      "{{a}}|{{{a}}}|{{a}}|{{b.name}}|{{a.b.items}}|{{#a}}[{{name}}{{b}}{{.}}]{{/a}}|"
+      "{{^b}}not b{{/b}}|{{#items}}<{{name}}|{{#items}}({{.}}{{a.name}}){{/items}}|{{{b}}}>{{/items}}|"
+      "{{#b}}{{#a}}{{#items}}{{name}}{{/items}}{{/a}}{{/b}}|{{b.items}}|{{name}}|{{{name}}}|"
+      "{{#name}}{{.}}{{/name}}|{{^items}}no items{{/items}}|{{#a.items}}{{b}}{{/a.items}}";
+  testing::TempDir dir;
+  std::ofstream(dir.path() / "t.mustache") << source;
+  auto theme = Theme::Load(dir.path());
+  ASSERT_TRUE(theme.has_value()) << theme.error().ToString();
+  Renderer r(*theme);
+  kainjow::mustache::mustache tmpl(source);
+  tmpl.set_custom_escape([](const std::string& s) { return EscapeHtml(s); });
+  std::mt19937 rng(20261206);
+  const std::string bare = tmpl.render(MustacheData(nlohmann::json::object()));
+  int filled = 0;
+  for (int i = 0; i < 600; ++i) {
+    nlohmann::json model = nlohmann::json::object();
+    for (const char* name : {"a", "b", "items", "name"}) {
+      if (rng() % 4 != 0) model[name] = RandomModel(rng, 3);
+    }
+    const std::string want = tmpl.render(MustacheData(model));
+    auto given_up = r.Render("t", nlohmann::json(model));
+    ASSERT_TRUE(given_up.has_value()) << given_up.error().ToString();
+    ASSERT_EQ(*given_up, want) << model.dump();
+    auto kept = r.Render("t", model);
+    ASSERT_TRUE(kept.has_value());
+    ASSERT_EQ(*kept, want) << model.dump();
+    if (want.size() > bare.size() + 20) ++filled;
+  }
+  EXPECT_GT(filled, 100) << bare;  // the models did fill the template
 }
 
 TEST(Renderer, PartialsThatIncludeThemselvesOrChangeDelimitersStillRender) {
