@@ -117,16 +117,19 @@ std::optional<http::Response> Web::Cached(const http::Request& req) {
 
 namespace {
 
-// Every article id a view model shows ("id" fields of its story items).
-void CollectIds(const nlohmann::json& j, std::vector<std::string>& tags) {
+// Every article id a view model shows ("id" fields of its story items,
+// those of the shared cards its stand-ins name included).
+void CollectIds(const nlohmann::json& stand_in, const SharedTrees& shared,
+                std::vector<std::string>& tags) {
+  const nlohmann::json& j = SharedTree(stand_in, shared);
   if (j.is_object()) {
     auto id = j.find("id");
     if (id != j.end() && id->is_number_integer() && j.contains("url")) {
       tags.push_back("a:" + std::to_string(id->get<std::int64_t>()));
     }
-    for (const auto& [key, value] : j.items()) CollectIds(value, tags);
+    for (const auto& [key, value] : j.items()) CollectIds(value, shared, tags);
   } else if (j.is_array()) {
-    for (const auto& v : j) CollectIds(v, tags);
+    for (const auto& v : j) CollectIds(v, shared, tags);
   }
 }
 
@@ -169,7 +172,7 @@ http::ResponseCache::Rendered Web::Render(std::string_view path) {
   Page page = site_.Resolve(path);
   out.cacheable = page.status == 200;
   out.tags = {"list"};
-  CollectIds(page.model, out.tags);
+  CollectIds(page.model, page.shared, out.tags);
   out.response = PageResponse(std::move(page));
   return out;
 }
@@ -197,9 +200,10 @@ http::Response Web::PageResponse(Page page) {
   AddPageMetadata(model,
                   {page.template_name, logo_url_,
                    syndication_.FeedLinks(model.value("page", nlohmann::json::object())
-                                              .value("path", std::string("/")))},
+                                              .value("path", std::string("/"))),
+                   &page.shared},
                   site_.settings());
-  auto html = renderer_.Render(page.template_name, std::move(model));
+  auto html = renderer_.Render(page.template_name, std::move(model), page.shared);
   if (!html) throw std::runtime_error(html.error().ToString());
   http::Response r;
   r.status = page.status;

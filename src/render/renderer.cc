@@ -71,6 +71,45 @@ mu::data Convert(Json&& j) {
 mu::data MustacheData(const nlohmann::json& j) { return Convert(j); }
 mu::data MustacheData(nlohmann::json&& j) { return Convert(std::move(j)); }
 
+nlohmann::json SharedStandIn(std::size_t index) {
+  nlohmann::json j = nlohmann::json::object();
+  j[std::string(kSharedKey)] = index;
+  return j;
+}
+
+namespace {
+
+// The tree `j` stands for, or null.
+const nlohmann::json* StandsFor(const nlohmann::json& j, const SharedTrees& trees) {
+  if (!j.is_object() || j.size() != 1) return nullptr;
+  auto it = j.begin();
+  if (it.key() != kSharedKey || !it->is_number_unsigned()) return nullptr;
+  const auto index = it->get<std::size_t>();
+  return index < trees.size() && trees[index] ? trees[index].get() : nullptr;
+}
+
+void Expand(nlohmann::json& j, const SharedTrees& trees) {
+  if (const nlohmann::json* tree = StandsFor(j, trees)) {
+    j = *tree;
+    return;
+  }
+  if (j.is_structured()) {
+    for (auto& child : j) Expand(child, trees);
+  }
+}
+
+}  // namespace
+
+const nlohmann::json& SharedTree(const nlohmann::json& j, const SharedTrees& trees) {
+  const nlohmann::json* tree = StandsFor(j, trees);
+  return tree != nullptr ? *tree : j;
+}
+
+nlohmann::json ExpandShared(nlohmann::json model, const SharedTrees& trees) {
+  if (!trees.empty()) Expand(model, trees);
+  return model;
+}
+
 // A model given up to a render, made into Mustache data only as far as the
 // template asks for it: MustacheData converts every node of the tree (a
 // story page's model holds some two dozen cards, each with fields no
@@ -80,14 +119,16 @@ mu::data MustacheData(nlohmann::json&& j) { return Convert(std::move(j)); }
 // empty Mustache object until a name is looked up in it; the member found
 // is made as MustacheData would make it (strings moved out of the model,
 // empty strings and lists false, numbers their JSON text), once, and a
-// list's elements are made with the list. The templates see the same
-// values, so the same pages come out (a test renders both ways).
+// list's elements are made with the list. A stand-in for a shared tree
+// (SharedTrees) is read in place, its strings copied as they are asked
+// for. The templates see the same values, so the same pages come out (a
+// test renders both ways).
 class LazyModel {
  public:
-  explicit LazyModel(nlohmann::json& model) {
+  LazyModel(nlohmann::json& model, const SharedTrees& shared) : shared_(shared) {
     made_.reserve(256);
     objects_.reserve(256);
-    root_ = Make(model);
+    root_ = Make(model, true);
   }
   const mu::data* root() const { return root_; }
 
@@ -97,27 +138,35 @@ class LazyModel {
   const mu::data* Child(const mu::data* d, const std::string& key) {
     auto it = objects_.find(d);
     if (it == objects_.end()) return d->get(key);
-    auto member = it->second->find(key);
-    if (member == it->second->end()) return nullptr;
-    return Make(*member);
+    auto member = it->second.json->find(key);
+    if (member == it->second.json->end()) return nullptr;
+    return Make(*member, it->second.owned);
   }
 
  private:
-  mu::data* Make(nlohmann::json& j) {
+  // A node of the model (`owned`: its strings may be moved out) or of a
+  // shared tree (copied).
+  struct Source {
+    const nlohmann::json* json;
+    bool owned;
+  };
+
+  mu::data* Make(const nlohmann::json& j, bool owned) {
     auto [it, fresh] = made_.try_emplace(&j, nullptr);
     if (fresh) {
       it->second = &nodes_.emplace_back(false);
-      Shape(j, *it->second);
+      Shape(j, *it->second, owned);
     }
     return it->second;
   }
 
   // `d`, at its final address, made the image of `j`.
-  void Shape(nlohmann::json& j, mu::data& d) {
+  void Shape(const nlohmann::json& j, mu::data& d, bool owned) {
     switch (j.type()) {
       case nlohmann::json::value_t::object:
+        if (const nlohmann::json* tree = StandsFor(j, shared_)) return Shape(*tree, d, false);
         d = mu::data{mu::data::type::object};
-        objects_.emplace(&d, &j);
+        objects_.emplace(&d, Source{&j, owned});
         return;
       case nlohmann::json::value_t::array: {
         if (j.empty()) return;  // false
@@ -125,14 +174,19 @@ class LazyModel {
         auto& list = const_cast<mu::list&>(d.list_value());
         list.reserve(j.size());
         for (std::size_t i = 0; i < j.size(); ++i) list.emplace_back(false);
-        for (std::size_t i = 0; i < j.size(); ++i) Shape(j[i], list[i]);
+        for (std::size_t i = 0; i < j.size(); ++i) Shape(j[i], list[i], owned);
         return;
       }
       case nlohmann::json::value_t::string: {
-        auto& text = j.get_ref<std::string&>();
+        const auto& text = j.get_ref<const std::string&>();
         if (text.empty()) return;  // false
         d = mu::data{mu::data::type::string};
-        const_cast<std::string&>(d.string_value()) = std::move(text);
+        auto& to = const_cast<std::string&>(d.string_value());
+        if (owned) {
+          to = std::move(const_cast<std::string&>(text));
+        } else {
+          to = text;
+        }
         return;
       }
       case nlohmann::json::value_t::boolean: d = mu::data{j.get<bool>()}; return;
@@ -143,9 +197,10 @@ class LazyModel {
     }
   }
 
+  const SharedTrees& shared_;
   std::deque<mu::data> nodes_;  // made on demand; addresses stay put
   std::unordered_map<const nlohmann::json*, mu::data*> made_;
-  std::unordered_map<const mu::data*, nlohmann::json*> objects_;
+  std::unordered_map<const mu::data*, Source> objects_;
   const mu::data* root_ = nullptr;
 };
 
@@ -285,14 +340,15 @@ void Renderer::Give(const std::string& source, Parsed tmpl) const {
   pool_[&source].push_back(std::move(tmpl));
 }
 
-Result<std::string> Renderer::Render(std::string_view template_name,
-                                     const nlohmann::json& model) const {
-  return Render(template_name, nlohmann::json(model));
+Result<std::string> Renderer::Render(std::string_view template_name, const nlohmann::json& model,
+                                     const SharedTrees& shared) const {
+  return Render(template_name, nlohmann::json(model), shared);
 }
 
-Result<std::string> Renderer::Render(std::string_view template_name, nlohmann::json&& model) const {
+Result<std::string> Renderer::Render(std::string_view template_name, nlohmann::json&& model,
+                                     const SharedTrees& shared) const {
   nlohmann::json owned = std::move(model);
-  LazyModel lazy(owned);
+  LazyModel lazy(owned, shared);
   return RenderData(template_name, *lazy.root(), &lazy);
 }
 

@@ -22,6 +22,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -36,6 +37,20 @@ kainjow::mustache::data MustacheData(const nlohmann::json& j);
 // The same, taking the strings out of `j` instead of copying them.
 kainjow::mustache::data MustacheData(nlohmann::json&& j);
 
+// Subtrees a view model shares with other pages instead of holding copies
+// of them (the cards of listed stories, kept per store generation): an
+// object {"$shared": i} in a model stands for *trees[i], read-only. The
+// Renderer reads them in place; anything else that reads a model goes
+// through SharedTree, or makes the model whole with ExpandShared.
+using SharedTrees = std::vector<std::shared_ptr<const nlohmann::json>>;
+inline constexpr std::string_view kSharedKey = "$shared";
+// A stand-in for trees[index].
+nlohmann::json SharedStandIn(std::size_t index);
+// The tree `j` stands for, or `j` itself when it stands for none.
+const nlohmann::json& SharedTree(const nlohmann::json& j, const SharedTrees& trees);
+// `model` with every stand-in replaced by a copy of its tree.
+nlohmann::json ExpandShared(nlohmann::json model, const SharedTrees& trees);
+
 class LazyModel;
 
 class Renderer {
@@ -44,9 +59,11 @@ class Renderer {
   Renderer(const Renderer&) = delete;
   Renderer& operator=(const Renderer&) = delete;
 
-  Result<std::string> Render(std::string_view template_name, const nlohmann::json& model) const;
+  Result<std::string> Render(std::string_view template_name, const nlohmann::json& model,
+                             const SharedTrees& shared = {}) const;
   // The same, using up `model` (its strings move into the template's data).
-  Result<std::string> Render(std::string_view template_name, nlohmann::json&& model) const;
+  Result<std::string> Render(std::string_view template_name, nlohmann::json&& model,
+                             const SharedTrees& shared = {}) const;
 
  private:
   // `lazy`, when given, makes `data`'s members as the template asks for

@@ -33,10 +33,12 @@ json Organization(const SiteSettings& s, const std::string& logo) {
   return org;
 }
 
-json ItemList(const SiteSettings& s, const json& items) {
+json ItemList(const SiteSettings& s, const json& items, const SharedTrees* shared) {
+  static const SharedTrees kNone;
   json list = json::array();
   int pos = 1;
-  for (const json& item : items) {
+  for (const json& stand_in : items) {
+    const json& item = SharedTree(stand_in, shared != nullptr ? *shared : kNone);
     list.push_back({{"@type", "ListItem"},
                     {"position", pos++},
                     {"url", Abs(s, item.value("url", ""))},
@@ -107,7 +109,7 @@ std::vector<json> PageJsonLd(const json& model, const PageMetaInput& in, const S
                     {"url", canonical},
                     {"inLanguage", s.language},
                     {"isPartOf", {{"@type", "WebSite"}, {"name", s.name}, {"url", s.base_url + "/"}}},
-                    {"mainEntity", ItemList(s, l.value("items", json::array()))}});
+                    {"mainEntity", ItemList(s, l.value("items", json::array()), in.shared)}});
   } else if (in.template_name == "home") {
     docs.push_back({{"@context", context},
                     {"@type", "WebSite"},
@@ -127,7 +129,7 @@ std::vector<json> PageJsonLd(const json& model, const PageMetaInput& in, const S
       for (const json& i : b.value("items", json::array())) items.push_back(i);
     }
     for (const json& i : model.value("more_news", json::array())) items.push_back(i);
-    json list = ItemList(s, items);
+    json list = ItemList(s, items, in.shared);
     list["@context"] = context;
     docs.push_back(list);
   }

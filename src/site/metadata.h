@@ -8,8 +8,9 @@
 // publishing, editing and correcting; a CorrectionComment per correction)
 // + BreadcrumbList on articles, CollectionPage with an ItemList on listings, WebSite with a SearchAction
 // and an ItemList on home) and `feeds[]` ({title, type, href} for <link
-// rel="alternate">). It reads only the model, the settings and the given
-// absolute logo URL, so any theme can show it. Pages with status 404 get
+// rel="alternate">). It reads only the model (with the shared trees its
+// stand-ins name), the settings and the given absolute logo URL, so any
+// theme can show it. Pages with status 404 get
 // feeds only. On articles og:title and twitter:title are `article.seo_title`
 // when set, else the headline; descriptions (og, twitter, JSON-LD) are
 // `page.description`, which site/ sets to the SEO description when the story
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "core/settings.h"
+#include "render/renderer.h"
 
 namespace dateline {
 
@@ -30,6 +32,7 @@ struct PageMetaInput {
   std::string template_name;  // "article", "home", "list", "not_found"
   std::string logo_url;       // absolute
   std::vector<std::array<std::string, 3>> feeds;  // {title, type, href}
+  const SharedTrees* shared = nullptr;  // what the model's stand-ins stand for
 };
 
 void AddPageMetadata(nlohmann::json& model, const PageMetaInput& in, const SiteSettings& settings);

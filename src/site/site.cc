@@ -194,9 +194,12 @@ std::vector<Site::CardPtr> Site::ListedCards(const ArticleQuery& q, Seconds now,
   return out;
 }
 
-json Site::Items(const std::vector<CardPtr>& cards) {
+json Site::Items(const std::vector<CardPtr>& cards, SharedTrees& shared) {
   json items = json::array();
-  for (const CardPtr& c : cards) items.push_back(c->item);
+  for (const CardPtr& c : cards) {
+    items.push_back(SharedStandIn(shared.size()));
+    shared.emplace_back(c, &c->item);  // shares the card's ownership
+  }
   return items;
 }
 
@@ -398,7 +401,8 @@ Page Site::ListPage(std::string_view kind, const ArticleQuery& query, json heade
   // (it would reveal stories readers cannot see).
   if (total == 0 && kind != "section" && kind != "latest") return NotFound();
   if (page > std::max(pages, 1) || page > settings_.max_page) return NotFound();
-  json items = Items(cards);
+  SharedTrees shared;
+  json items = Items(cards, shared);
 
   std::string path = page == 1 ? base_path : base_path + "page/" + std::to_string(page) + "/";
   std::string title = header.value("title", "");
@@ -409,6 +413,7 @@ Page Site::ListPage(std::string_view kind, const ArticleQuery& query, json heade
                                                : "Stories from " + title + ".";
   Page p;
   p.template_name = "list";
+  p.shared = std::move(shared);
   p.model = Chrome(shown_title, description, path,
                    kind == "section" ? header.value("slug", "") : "");
   header["kind"] = kind;
@@ -459,11 +464,11 @@ Page Site::HomePage() {
       q.section_slug = s.slug;
       std::vector<CardPtr> list = ListedCards(q, now, shown, 3);
       if (list.empty()) continue;
-      blocks.push_back({{"name", s.name}, {"url", "/category/" + s.slug + "/"}, {"items", Items(list)}});
+      blocks.push_back({{"name", s.name}, {"url", "/category/" + s.slug + "/"}, {"items", Items(list, p.shared)}});
     }
   }
   p.model["sections"] = blocks;
-  p.model["more_news"] = Items(ListedCards(ArticleQuery{}, now, shown, kMoreNews));
+  p.model["more_news"] = Items(ListedCards(ArticleQuery{}, now, shown, kMoreNews), p.shared);
   return p;
 }
 
@@ -598,9 +603,9 @@ Page Site::ArticleView(const Article& a) {
     }
   }
   std::vector<CardPtr> more = ListedCards(ArticleQuery{}, now, used, kMoreNews);
-  p.model["related_news"] = Items(related_news);
-  p.model["related_posts"] = Items(related_posts);
-  p.model["more_news"] = Items(more);
+  p.model["related_news"] = Items(related_news, p.shared);
+  p.model["related_posts"] = Items(related_posts, p.shared);
+  p.model["more_news"] = Items(more, p.shared);
   return p;
 }
 

@@ -31,6 +31,7 @@
 
 #include "base/clock.h"
 #include "core/settings.h"
+#include "render/renderer.h"
 #include "search/index.h"
 #include "site/content_memo.h"
 #include "site/site_tables.h"
@@ -52,6 +53,10 @@ struct Page {
   std::string template_name;      // "article", "home", "list", "corrections", "not_found", ...
   nlohmann::json model;           // the view model (see docs/templates.md)
   std::string location;           // for 301: the path to go to
+  // The listed stories' cards the model stands in for ({"$shared": i},
+  // render/renderer.h) instead of copying them: ExpandShared(model, shared)
+  // is the whole model.
+  SharedTrees shared;
 };
 
 class Site {
@@ -178,7 +183,8 @@ class Site {
   // listing's head (ListingHeadIds) instead of asked of the store.
   std::vector<CardPtr> ListedCards(const ArticleQuery& q, Seconds now,
                                    std::vector<std::int64_t>& used, std::size_t count);
-  static nlohmann::json Items(const std::vector<CardPtr>& cards);
+  // The cards as a list of stand-ins for them, the cards added to `shared`.
+  static nlohmann::json Items(const std::vector<CardPtr>& cards, SharedTrees& shared);
   std::vector<CardPtr> RelatedNews(const Article& a, std::vector<std::int64_t>& used);
 
   Store& store_;

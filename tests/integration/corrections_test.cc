@@ -343,8 +343,9 @@ std::string RenderPage(const Site& site, const Page& page) {
   EXPECT_TRUE(theme) << theme.error().ToString();
   if (!theme) return "";
   nlohmann::json model = page.model;
-  AddPageMetadata(model, {page.template_name, "http://127.0.0.1:1/logo.svg", {}}, site.settings());
-  auto html = Renderer(*theme).Render(page.template_name, model);
+  AddPageMetadata(model, {page.template_name, "http://127.0.0.1:1/logo.svg", {}, &page.shared},
+                  site.settings());
+  auto html = Renderer(*theme).Render(page.template_name, model, page.shared);
   EXPECT_TRUE(html) << html.error().ToString();
   return html ? *html : "";
 }

@@ -152,6 +152,32 @@ nlohmann::json RandomModel(std::mt19937& rng, int depth) {
   }
 }
 
+// A page's model over the same names: each present or not.
+nlohmann::json RandomPage(std::mt19937& rng) {
+  nlohmann::json page = nlohmann::json::object();
+  for (const char* name : {"a", "b", "items", "name"}) {
+    if (rng() % 4 != 0) page[name] = RandomModel(rng, 3);
+  }
+  return page;
+}
+
+std::filesystem::path WithTemplate(const testing::TempDir& dir, const std::string& source) {
+  std::ofstream(dir.path() / "t.mustache") << source;
+  return dir.path();
+}
+
+// A theme whose template "t" is `source`, beside kainjow's own parse of it
+// (escaping as the Renderer does): what a render must equal.
+struct OneTemplate {
+  explicit OneTemplate(const std::string& source)
+      : theme(Theme::Load(WithTemplate(dir, source))), kainjow(source) {
+    kainjow.set_custom_escape([](const std::string& s) { return EscapeHtml(s); });
+  }
+  testing::TempDir dir;
+  Result<Theme> theme;
+  kainjow::mustache::mustache kainjow;
+};
+
 TEST(Renderer, ModelsMadeOnDemandRenderAsWhollyConvertedOnes) {
   // A render makes the model's values as the template looks them up
   // (renderer.cc's LazyModel); whatever the model, the page must be the one
@@ -162,21 +188,15 @@ TEST(Renderer, ModelsMadeOnDemandRenderAsWhollyConvertedOnes) {
       "{{^b}}not b{{/b}}|{{#items}}<{{name}}|{{#items}}({{.}}{{a.name}}){{/items}}|{{{b}}}>{{/items}}|"
       "{{#b}}{{#a}}{{#items}}{{name}}{{/items}}{{/a}}{{/b}}|{{b.items}}|{{name}}|{{{name}}}|"
       "{{#name}}{{.}}{{/name}}|{{^items}}no items{{/items}}|{{#a.items}}{{b}}{{/a.items}}";
-  testing::TempDir dir;
-  std::ofstream(dir.path() / "t.mustache") << source;
-  auto theme = Theme::Load(dir.path());
-  ASSERT_TRUE(theme.has_value()) << theme.error().ToString();
-  Renderer r(*theme);
-  kainjow::mustache::mustache tmpl(source);
-  tmpl.set_custom_escape([](const std::string& s) { return EscapeHtml(s); });
+  OneTemplate t(source);
+  ASSERT_TRUE(t.theme.has_value()) << t.theme.error().ToString();
+  Renderer r(*t.theme);
+  kainjow::mustache::mustache& tmpl = t.kainjow;
   std::mt19937 rng(20261206);
   const std::string bare = tmpl.render(MustacheData(nlohmann::json::object()));
   int filled = 0;
   for (int i = 0; i < 600; ++i) {
-    nlohmann::json model = nlohmann::json::object();
-    for (const char* name : {"a", "b", "items", "name"}) {
-      if (rng() % 4 != 0) model[name] = RandomModel(rng, 3);
-    }
+    nlohmann::json model = RandomPage(rng);
     const std::string want = tmpl.render(MustacheData(model));
     auto given_up = r.Render("t", nlohmann::json(model));
     ASSERT_TRUE(given_up.has_value()) << given_up.error().ToString();
@@ -187,6 +207,58 @@ TEST(Renderer, ModelsMadeOnDemandRenderAsWhollyConvertedOnes) {
     if (want.size() > bare.size() + 20) ++filled;
   }
   EXPECT_GT(filled, 100) << bare;  // the models did fill the template
+}
+
+// `j` with some of its objects (not the root) moved into `trees` and
+// replaced by stand-ins for them.
+void ShareSome(nlohmann::json& j, std::mt19937& rng, SharedTrees& trees, bool root) {
+  if (j.is_object() && !root && rng() % 2 == 0) {
+    trees.push_back(std::make_shared<const nlohmann::json>(std::move(j)));
+    j = SharedStandIn(trees.size() - 1);
+    return;
+  }
+  if (j.is_structured()) {
+    for (auto& child : j) ShareSome(child, rng, trees, false);
+  }
+}
+
+TEST(Renderer, SharedTreesRenderAsCopiesAndStayAsTheyWere) {
+  // A model may stand in for subtrees other pages share (the cards of
+  // listed stories); the page must be the one rendered from the whole
+  // model, and the shared trees must not lose a string to it (the model's
+  // own strings are moved out).
+  const std::string source =
+      "{{#items}}<{{name}}|{{a.name}}|{{#b}}{{name}}{{/b}}|{{{a}}}>{{/items}}|{{a.b.name}}|"
+      "{{#a}}{{name}}{{#items}}[{{name}}{{.}}]{{/items}}{{/a}}|{{^b}}no b{{/b}}|{{b.name}}";
+  OneTemplate t(source);
+  ASSERT_TRUE(t.theme.has_value()) << t.theme.error().ToString();
+  Renderer r(*t.theme);
+  kainjow::mustache::mustache& tmpl = t.kainjow;
+  std::mt19937 rng(1206);
+  int stood_in = 0;
+  for (int i = 0; i < 400; ++i) {
+    nlohmann::json whole = RandomPage(rng);
+    const std::string want = tmpl.render(MustacheData(whole));
+    nlohmann::json model = whole;
+    SharedTrees trees;
+    ShareSome(model, rng, trees, true);
+    stood_in += trees.empty() ? 0 : 1;
+    ASSERT_EQ(ExpandShared(model, trees), whole);
+    std::vector<std::string> before;
+    for (const auto& t : trees) before.push_back(t->dump());
+    for (int pass = 0; pass < 2; ++pass) {  // a second page from the same trees
+      auto html = r.Render("t", nlohmann::json(model), trees);
+      ASSERT_TRUE(html.has_value()) << html.error().ToString();
+      ASSERT_EQ(*html, want) << whole.dump();
+    }
+    for (std::size_t k = 0; k < trees.size(); ++k) ASSERT_EQ(trees[k]->dump(), before[k]);
+    if (!trees.empty()) {
+      const nlohmann::json stand_in = SharedStandIn(trees.size() - 1);
+      EXPECT_EQ(&SharedTree(stand_in, trees), trees.back().get());
+      EXPECT_EQ(&SharedTree(whole, trees), &whole);  // not a stand-in
+    }
+  }
+  EXPECT_GT(stood_in, 50);
 }
 
 TEST(Renderer, PartialsThatIncludeThemselvesOrChangeDelimitersStillRender) {
