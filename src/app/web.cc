@@ -117,20 +117,28 @@ std::optional<http::Response> Web::Cached(const http::Request& req) {
 
 namespace {
 
-// Every article id a view model shows ("id" fields of its story items,
-// those of the shared cards its stand-ins name included).
-void CollectIds(const nlohmann::json& stand_in, const SharedTrees& shared,
-                std::vector<std::string>& tags) {
-  const nlohmann::json& j = SharedTree(stand_in, shared);
+// Every article id a view model shows: the "id" of each object with a
+// "url" (its story items), in the model and in the shared cards its
+// stand-ins name (each card read once, not walked).
+void CollectIds(const nlohmann::json& j, std::vector<std::string>& tags) {
   if (j.is_object()) {
     auto id = j.find("id");
     if (id != j.end() && id->is_number_integer() && j.contains("url")) {
       tags.push_back("a:" + std::to_string(id->get<std::int64_t>()));
     }
-    for (const auto& [key, value] : j.items()) CollectIds(value, shared, tags);
+    for (const auto& value : j) {
+      if (value.is_structured()) CollectIds(value, tags);
+    }
   } else if (j.is_array()) {
-    for (const auto& v : j) CollectIds(v, shared, tags);
+    for (const auto& v : j) {
+      if (v.is_structured()) CollectIds(v, tags);
+    }
   }
+}
+
+void CollectIds(const Page& page, std::vector<std::string>& tags) {
+  CollectIds(page.model, tags);  // a stand-in has no "id": passed over
+  for (const auto& card : page.shared) CollectIds(*card, tags);
 }
 
 }  // namespace
@@ -172,7 +180,7 @@ http::ResponseCache::Rendered Web::Render(std::string_view path) {
   Page page = site_.Resolve(path);
   out.cacheable = page.status == 200;
   out.tags = {"list"};
-  CollectIds(page.model, page.shared, out.tags);
+  CollectIds(page, out.tags);
   out.response = PageResponse(std::move(page));
   return out;
 }

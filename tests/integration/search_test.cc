@@ -356,6 +356,15 @@ TEST(RenderCache, EditsAndNewStoriesShowWithinASecondOrSo) {
   HttpResult second = HttpGet(server->port(), page);  // now from the cache
   EXPECT_EQ(second.body, first.body);
   EXPECT_EQ(second.Header("etag"), first.Header("etag"));
+  // Pages that list the story are in the cache too before it changes: its
+  // section and a story whose Related News shows it.
+  const std::string lister = "/2026/10/01/tram-line-approved/";
+  for (const std::string& path : {std::string("/category/politics/"), lister}) {
+    HttpResult before = HttpGet(server->port(), path);
+    ASSERT_EQ(before.status, 200);
+    EXPECT_NE(before.body.find("Tram fares to rise next year"), std::string::npos) << path;
+    EXPECT_EQ(HttpGet(server->port(), path).Header("etag"), before.Header("etag"));
+  }
   // An edit re-renders the story's page...
   ASSERT_EQ(site.Import(Story("tram-fares-rise", "Tram fares to rise by a tenth",
                               "Fares on the city tram network will rise by a tenth next year.",
@@ -368,13 +377,13 @@ TEST(RenderCache, EditsAndNewStoriesShowWithinASecondOrSo) {
                std::string::npos;
       },
       2.0));
-  // ...and the lists that show it.
-  EXPECT_TRUE(Eventually(
-      [&] {
-        return HttpGet(server->port(), "/category/politics/").body.find("by a tenth") !=
-               std::string::npos;
-      },
-      2.0));
+  // ...and the lists that show it, cached ones included.
+  for (const std::string& path : {std::string("/category/politics/"), lister}) {
+    EXPECT_TRUE(Eventually(
+        [&] { return HttpGet(server->port(), path).body.find("by a tenth") != std::string::npos; },
+        2.0))
+        << path;
+  }
   // A new story reaches the home page.
   ASSERT_EQ(site.Import(Story("night-trams", "Night trams start on Friday",
                               "Trams will run all night at weekends.", "politics",
