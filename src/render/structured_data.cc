@@ -15,7 +15,9 @@ void Write(const nlohmann::json& j, std::string& out) {
       for (const auto& [key, value] : j.items()) {
         if (!first) out += ',';
         first = false;
-        out += '"' + EscapeJsonInHtml(key) + "\":";
+        out += '"';
+        out += EscapeJsonInHtml(key);
+        out += "\":";
         Write(value, out);
       }
       out += '}';
@@ -33,7 +35,9 @@ void Write(const nlohmann::json& j, std::string& out) {
       return;
     }
     case json::value_t::string:
-      out += '"' + EscapeJsonInHtml(j.get_ref<const std::string&>()) + '"';
+      out += '"';
+      out += EscapeJsonInHtml(j.get_ref<const std::string&>());
+      out += '"';
       return;
     case json::value_t::boolean:
     case json::value_t::number_integer:

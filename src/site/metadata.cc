@@ -8,10 +8,25 @@ namespace {
 
 using nlohmann::json;
 
-std::string Str(const json& j, const json::json_pointer& p) {
-  if (!j.contains(p)) return "";
-  const json& v = j.at(p);
-  return v.is_string() ? v.get<std::string>() : "";
+// The string at the path `keys` under `j`, or "" (a key missing, or not a
+// string there).
+std::string Str(const json& j, std::initializer_list<std::string_view> keys) {
+  const json* at = &j;
+  for (std::string_view key : keys) {
+    if (!at->is_object()) return "";
+    auto it = at->find(key);
+    if (it == at->end()) return "";
+    at = &*it;
+  }
+  return at->is_string() ? at->get_ref<const std::string&>() : "";
+}
+
+// The list `j[key]`, read in place (json::value copies it), or an empty one.
+const json& List(const json& j, std::string_view key) {
+  static const json kEmpty = json::array();
+  if (!j.is_object()) return kEmpty;
+  auto it = j.find(key);
+  return it != j.end() && it->is_array() ? *it : kEmpty;
 }
 
 std::string Abs(const SiteSettings& s, const std::string& url) {
@@ -51,7 +66,7 @@ json ItemList(const SiteSettings& s, const json& items, const SharedTrees* share
 
 std::vector<json> PageJsonLd(const json& model, const PageMetaInput& in, const SiteSettings& s) {
   std::vector<json> docs;
-  const std::string canonical = Str(model, "/page/canonical"_json_pointer);
+  const std::string canonical = Str(model, {"page", "canonical"});
   const std::string context = "https://schema.org";
   if (in.template_name == "article" && model.contains("article")) {
     const json& a = model["article"];
@@ -60,34 +75,34 @@ std::vector<json> PageJsonLd(const json& model, const PageMetaInput& in, const S
                  {"headline", a.value("headline", "")},
                  {"url", canonical},
                  {"mainEntityOfPage", {{"@type", "WebPage"}, {"@id", canonical}}},
-                 {"datePublished", Str(a, "/published/iso"_json_pointer)},
+                 {"datePublished", Str(a, {"published", "iso"})},
                  {"publisher", Organization(s, in.logo_url)},
                  {"inLanguage", a.value("language", s.language)}};
-    std::string description = Str(model, "/page/description"_json_pointer);
+    std::string description = Str(model, {"page", "description"});
     if (!description.empty()) news["description"] = description;
-    std::string image = Abs(s, Str(a, "/lead_image/src"_json_pointer));
+    std::string image = Abs(s, Str(a, {"lead_image", "src"}));
     news["image"] = json::array({image.empty() ? in.logo_url : image});
     // The newest of publishing, the last edit and the last correction.
-    std::string modified = Str(a, "/modified/iso"_json_pointer);
-    if (modified.empty()) modified = Str(a, "/updated/iso"_json_pointer);
+    std::string modified = Str(a, {"modified", "iso"});
+    if (modified.empty()) modified = Str(a, {"updated", "iso"});
     news["dateModified"] = modified.empty() ? news["datePublished"] : json(modified);
     json corrections = json::array();
-    for (const json& c : a.value("corrections", json::array())) {
+    for (const json& c : List(a, "corrections")) {
       corrections.push_back({{"@type", "CorrectionComment"},
                              {"text", c.value("note", "")},
-                             {"datePublished", Str(c, "/at/iso"_json_pointer)}});
+                             {"datePublished", Str(c, {"at", "iso"})}});
     }
     if (!corrections.empty()) news["correction"] = corrections;
     json authors = json::array();
-    for (const json& p : a.value("authors", json::array())) {
+    for (const json& p : List(a, "authors")) {
       authors.push_back(
           {{"@type", "Person"}, {"name", p.value("name", "")}, {"url", Abs(s, p.value("url", ""))}});
     }
     news["author"] = authors.empty() ? json::array({Organization(s, in.logo_url)}) : authors;
-    std::string section = Str(a, "/section/name"_json_pointer);
+    std::string section = Str(a, {"section", "name"});
     if (!section.empty()) news["articleSection"] = section;
     json keywords = json::array();
-    for (const json& t : a.value("tags", json::array())) keywords.push_back(t.value("name", ""));
+    for (const json& t : List(a, "tags")) keywords.push_back(t.value("name", ""));
     if (!keywords.empty()) news["keywords"] = keywords;
     docs.push_back(news);
 
@@ -96,7 +111,7 @@ std::vector<json> PageJsonLd(const json& model, const PageMetaInput& in, const S
                       {"item", s.base_url + "/"}});
     if (!section.empty()) {
       crumbs.push_back({{"@type", "ListItem"}, {"position", 2}, {"name", section},
-                        {"item", Abs(s, Str(a, "/section/url"_json_pointer))}});
+                        {"item", Abs(s, Str(a, {"section", "url"}))}});
     }
     crumbs.push_back({{"@type", "ListItem"}, {"position", crumbs.size() + 1},
                       {"name", a.value("headline", "")}, {"item", canonical}});
@@ -105,11 +120,11 @@ std::vector<json> PageJsonLd(const json& model, const PageMetaInput& in, const S
     const json& l = model["listing"];
     docs.push_back({{"@context", context},
                     {"@type", "CollectionPage"},
-                    {"name", Str(model, "/page/title"_json_pointer)},
+                    {"name", Str(model, {"page", "title"})},
                     {"url", canonical},
                     {"inLanguage", s.language},
                     {"isPartOf", {{"@type", "WebSite"}, {"name", s.name}, {"url", s.base_url + "/"}}},
-                    {"mainEntity", ItemList(s, l.value("items", json::array()), in.shared)}});
+                    {"mainEntity", ItemList(s, List(l, "items"), in.shared)}});
   } else if (in.template_name == "home") {
     docs.push_back({{"@context", context},
                     {"@type", "WebSite"},
@@ -125,10 +140,10 @@ std::vector<json> PageJsonLd(const json& model, const PageMetaInput& in, const S
                       {"query-input", "required name=search_term_string"}}}});
     json items = json::array();
     if (model.contains("lead")) items.push_back(model["lead"]);
-    for (const json& b : model.value("sections", json::array())) {
-      for (const json& i : b.value("items", json::array())) items.push_back(i);
+    for (const json& b : List(model, "sections")) {
+      for (const json& i : List(b, "items")) items.push_back(i);
     }
-    for (const json& i : model.value("more_news", json::array())) items.push_back(i);
+    for (const json& i : List(model, "more_news")) items.push_back(i);
     json list = ItemList(s, items, in.shared);
     list["@context"] = context;
     docs.push_back(list);
@@ -153,12 +168,12 @@ void AddPageMetadata(json& model, const PageMetaInput& in, const SiteSettings& s
   // An article's social title is its SEO title when it has one, else its
   // headline (without the site's name that <title> carries).
   std::string title =
-      is_article ? a.value("seo_title", "") : Str(model, "/page/title"_json_pointer);
+      is_article ? a.value("seo_title", "") : Str(model, {"page", "title"});
   if (is_article && title.empty()) title = a.value("headline", "");
-  std::string description = Str(model, "/page/description"_json_pointer);
-  std::string url = Str(model, "/page/canonical"_json_pointer);
-  std::string image = Abs(s, Str(a, "/lead_image/src"_json_pointer));
-  std::string image_alt = Str(a, "/lead_image/alt"_json_pointer);
+  std::string description = Str(model, {"page", "description"});
+  std::string url = Str(model, {"page", "canonical"});
+  std::string image = Abs(s, Str(a, {"lead_image", "src"}));
+  std::string image_alt = Str(a, {"lead_image", "alt"});
   if (image.empty()) {
     image = in.logo_url;
     image_alt = s.name;
@@ -178,14 +193,14 @@ void AddPageMetadata(json& model, const PageMetaInput& in, const SiteSettings& s
   add("og:site_name", s.name);
   add("og:locale", OgLocale(is_article ? a.value("language", s.language) : s.language));
   if (is_article) {
-    std::string published = Str(a, "/published/iso"_json_pointer);
-    std::string modified = Str(a, "/modified/iso"_json_pointer);
-    if (modified.empty()) modified = Str(a, "/updated/iso"_json_pointer);
+    std::string published = Str(a, {"published", "iso"});
+    std::string modified = Str(a, {"modified", "iso"});
+    if (modified.empty()) modified = Str(a, {"updated", "iso"});
     add("article:published_time", published);
     add("article:modified_time", modified.empty() ? published : modified);
-    add("article:section", Str(a, "/section/name"_json_pointer));
-    for (const json& t : a.value("tags", json::array())) add("article:tag", t.value("name", ""));
-    for (const json& p : a.value("authors", json::array())) {
+    add("article:section", Str(a, {"section", "name"}));
+    for (const json& t : List(a, "tags")) add("article:tag", t.value("name", ""));
+    for (const json& p : List(a, "authors")) {
       add("article:author", Abs(s, p.value("url", "")));
     }
   }
@@ -195,7 +210,7 @@ void AddPageMetadata(json& model, const PageMetaInput& in, const SiteSettings& s
   auto tw_add = [&tw](std::string name, std::string content) {
     if (!content.empty()) tw.push_back({{"name", name}, {"content", content}});
   };
-  tw_add("twitter:card", Str(a, "/lead_image/src"_json_pointer).empty() ? "summary"
+  tw_add("twitter:card", Str(a, {"lead_image", "src"}).empty() ? "summary"
                                                                         : "summary_large_image");
   tw_add("twitter:title", title);
   tw_add("twitter:description", description);
