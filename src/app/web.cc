@@ -117,28 +117,28 @@ std::optional<http::Response> Web::Cached(const http::Request& req) {
 
 namespace {
 
-// Every article id a view model shows: the "id" of each object with a
-// "url" (its story items), in the model and in the shared cards its
-// stand-ins name (each card read once, not walked).
+// The "id" of `j` when it is a story item (an object with a "url").
+void CollectId(const nlohmann::json& j, std::vector<std::string>& tags) {
+  auto id = j.find("id");
+  if (id != j.end() && id->is_number_integer() && j.contains("url")) {
+    tags.push_back("a:" + std::to_string(id->get<std::int64_t>()));
+  }
+}
+
+// Every article id a view model shows: the "id" of each story item in the
+// model, and of each shared card its stand-ins name (a card is one story
+// item, its id at its top: Site::Items).
 void CollectIds(const nlohmann::json& j, std::vector<std::string>& tags) {
-  if (j.is_object()) {
-    auto id = j.find("id");
-    if (id != j.end() && id->is_number_integer() && j.contains("url")) {
-      tags.push_back("a:" + std::to_string(id->get<std::int64_t>()));
-    }
-    for (const auto& value : j) {
-      if (value.is_structured()) CollectIds(value, tags);
-    }
-  } else if (j.is_array()) {
-    for (const auto& v : j) {
-      if (v.is_structured()) CollectIds(v, tags);
-    }
+  if (!j.is_structured()) return;  // (a scalar iterates as itself)
+  if (j.is_object()) CollectId(j, tags);
+  for (const auto& child : j) {
+    if (child.is_structured()) CollectIds(child, tags);
   }
 }
 
 void CollectIds(const Page& page, std::vector<std::string>& tags) {
   CollectIds(page.model, tags);  // a stand-in has no "id": passed over
-  for (const auto& card : page.shared) CollectIds(*card, tags);
+  for (const auto& card : page.shared) CollectId(*card, tags);
 }
 
 }  // namespace
