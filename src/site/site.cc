@@ -205,33 +205,40 @@ json Site::Items(const std::vector<CardPtr>& cards, SharedTrees& shared) {
 
 json Site::Chrome(std::string_view title, std::string_view description, std::string_view path,
                   std::string_view current_section) {
+  // Built in place: nested initializer lists copy each level again.
   json nav = json::array();
-  std::shared_ptr<const SiteSnapshot> snap = Snapshot();
-  Result<std::vector<Section>> sections =
-      snap ? Result<std::vector<Section>>(snap->sections()) : store_.ListSections();
-  if (sections) {
-    for (const Section& s : *sections) {
+  auto add = [&](const std::vector<Section>& sections) {
+    for (const Section& s : sections) {
       if (!s.parent_slug.empty()) continue;
-      nav.push_back({{"name", s.name},
-                     {"url", "/category/" + s.slug + "/"},
-                     {"current", s.slug == current_section}});
+      json item = json::object();
+      item["name"] = s.name;
+      item["url"] = "/category/" + s.slug + "/";
+      item["current"] = s.slug == current_section;
+      nav.push_back(std::move(item));
     }
+  };
+  if (std::shared_ptr<const SiteSnapshot> snap = Snapshot()) {
+    add(snap->sections());
+  } else if (Result<std::vector<Section>> sections = store_.ListSections()) {
+    add(*sections);
   }
-  std::string full_title = title.empty() ? settings_.name
-                                          : std::string(title) + " – " + settings_.name;
-  return {{"site",
-           {{"name", settings_.name},
-            {"description", settings_.description},
-            {"base_url", settings_.base_url},
-            {"language", settings_.language},
-            {"nav", nav},
-            {"year", settings_.zone.ToCivil(clock_.Now()).year}}},
-          {"page",
-           {{"title", full_title},
-            {"description", description},
-            {"path", path},
-            {"canonical", settings_.base_url + std::string(path)},
-            {"language", settings_.language}}}};
+  json site = json::object();
+  site["name"] = settings_.name;
+  site["description"] = settings_.description;
+  site["base_url"] = settings_.base_url;
+  site["language"] = settings_.language;
+  site["nav"] = std::move(nav);
+  site["year"] = settings_.zone.ToCivil(clock_.Now()).year;
+  json page = json::object();
+  page["title"] = title.empty() ? settings_.name : std::string(title) + " – " + settings_.name;
+  page["description"] = description;
+  page["path"] = path;
+  page["canonical"] = settings_.base_url + std::string(path);
+  page["language"] = settings_.language;
+  json chrome = json::object();
+  chrome["site"] = std::move(site);
+  chrome["page"] = std::move(page);
+  return chrome;
 }
 
 Page Site::RedirectTo(std::string location) {
