@@ -425,7 +425,7 @@ Page Site::ListPage(std::string_view kind, const ArticleQuery& query, json heade
                    kind == "section" ? header.value("slug", "") : "");
   header["kind"] = kind;
   header["is_" + std::string(kind)] = true;
-  header["items"] = items;
+  header["items"] = std::move(items);
   header["count"] = total;
   json pagination = {{"current", page}, {"total", std::max(pages, 1)}};
   if (page > 1) {
@@ -434,7 +434,7 @@ Page Site::ListPage(std::string_view kind, const ArticleQuery& query, json heade
   if (page < pages) pagination["next_url"] = base_path + "page/" + std::to_string(page + 1) + "/";
   pagination["show"] = pages > 1;
   header["pagination"] = pagination;
-  p.model["listing"] = header;
+  p.model["listing"] = std::move(header);
   if (pagination.contains("prev_url")) p.model["page"]["prev_url"] = pagination["prev_url"];
   if (pagination.contains("next_url")) p.model["page"]["next_url"] = pagination["next_url"];
   return p;
@@ -458,7 +458,7 @@ Page Site::HomePage() {
   if (!lead.empty()) {
     json item = Item(lead[0]);
     if (!lead[0].dek.empty()) item["dek"] = lead[0].dek;
-    p.model["lead"] = item;
+    p.model["lead"] = std::move(item);
     shown.push_back(lead[0].id);
   }
   json blocks = json::array();
@@ -474,7 +474,7 @@ Page Site::HomePage() {
       blocks.push_back({{"name", s.name}, {"url", "/category/" + s.slug + "/"}, {"items", Items(list, p.shared)}});
     }
   }
-  p.model["sections"] = blocks;
+  p.model["sections"] = std::move(blocks);
   p.model["more_news"] = Items(ListedCards(ArticleQuery{}, now, shown, kMoreNews), p.shared);
   return p;
 }
@@ -560,11 +560,12 @@ Page Site::ArticleView(const Article& a) {
     notes.push_back({{"note", c.note}, {"at", Time(c.at)}});
     modified = std::max(modified, c.at);
   }
-  article["corrections"] = notes;
   article["has_corrections"] = !notes.empty();
+  const bool corrected = !notes.empty();
+  article["corrections"] = std::move(notes);
   article["modified"] = Time(modified);
   // "Updated" for a change after the first minute, and always once corrected.
-  if (modified > published + 60 || (!notes.empty() && modified > published)) {
+  if (modified > published + 60 || (corrected && modified > published)) {
     article["updated"] = Time(modified);
   }
   json authors = json::array();
@@ -575,21 +576,21 @@ Page Site::ArticleView(const Article& a) {
                        {"url", "/author/" + Slugify(a.authors[i]) + "/"},
                        {"sep", sep}});
   }
-  article["authors"] = authors;
   article["has_authors"] = !authors.empty();
+  article["authors"] = std::move(authors);
   json tags = json::array();
   for (const std::string& t : a.tags) {
     tags.push_back({{"name", t}, {"url", "/tag/" + Slugify(t) + "/"}});
   }
-  article["tags"] = tags;
   article["has_tags"] = !tags.empty();
+  article["tags"] = std::move(tags);
   if (a.lead_image) {
     article["lead_image"] = {{"src", a.lead_image->url},
                              {"alt", a.lead_image->alt},
                              {"caption", a.lead_image->caption},
                              {"credit", a.lead_image->credit}};
   }
-  p.model["article"] = article;
+  p.model["article"] = std::move(article);
 
   std::vector<std::int64_t> used = {a.id};
   std::vector<CardPtr> related_news = RelatedNews(a, used);
