@@ -138,7 +138,7 @@ void CollectIds(const nlohmann::json& j, std::vector<std::string>& tags) {
 
 void CollectIds(const Page& page, std::vector<std::string>& tags) {
   CollectIds(page.model, tags);  // a stand-in has no "id": passed over
-  for (const auto& card : page.shared) CollectId(*card, tags);
+  for (const auto& card : page.shared) CollectId(card->json, tags);
 }
 
 }  // namespace

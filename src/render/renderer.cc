@@ -71,6 +71,8 @@ mu::data Convert(Json&& j) {
 mu::data MustacheData(const nlohmann::json& j) { return Convert(j); }
 mu::data MustacheData(nlohmann::json&& j) { return Convert(std::move(j)); }
 
+SharedJson::SharedJson(nlohmann::json j) : json(std::move(j)), data(MustacheData(json)) {}
+
 nlohmann::json SharedStandIn(std::size_t index) {
   nlohmann::json j = nlohmann::json::object();
   j[std::string(kSharedKey)] = index;
@@ -80,7 +82,7 @@ nlohmann::json SharedStandIn(std::size_t index) {
 namespace {
 
 // The tree `j` stands for, or null.
-const nlohmann::json* StandsFor(const nlohmann::json& j, const SharedTrees& trees) {
+const SharedJson* StandsFor(const nlohmann::json& j, const SharedTrees& trees) {
   if (!j.is_object() || j.size() != 1) return nullptr;
   auto it = j.begin();
   if (it.key() != kSharedKey || !it->is_number_unsigned()) return nullptr;
@@ -89,8 +91,8 @@ const nlohmann::json* StandsFor(const nlohmann::json& j, const SharedTrees& tree
 }
 
 void Expand(nlohmann::json& j, const SharedTrees& trees) {
-  if (const nlohmann::json* tree = StandsFor(j, trees)) {
-    j = *tree;
+  if (const SharedJson* tree = StandsFor(j, trees)) {
+    j = tree->json;
     return;
   }
   if (j.is_structured()) {
@@ -101,8 +103,8 @@ void Expand(nlohmann::json& j, const SharedTrees& trees) {
 }  // namespace
 
 const nlohmann::json& SharedTree(const nlohmann::json& j, const SharedTrees& trees) {
-  const nlohmann::json* tree = StandsFor(j, trees);
-  return tree != nullptr ? *tree : j;
+  const SharedJson* tree = StandsFor(j, trees);
+  return tree != nullptr ? tree->json : j;
 }
 
 nlohmann::json ExpandShared(nlohmann::json model, const SharedTrees& trees) {
@@ -120,53 +122,63 @@ nlohmann::json ExpandShared(nlohmann::json model, const SharedTrees& trees) {
 // is made as MustacheData would make it (strings moved out of the model,
 // empty strings and lists false, numbers their JSON text), once, and a
 // list's elements are made with the list. A stand-in for a shared tree
-// (SharedTrees) is read in place, its strings copied as they are asked
-// for. The templates see the same values, so the same pages come out (a
-// test renders both ways).
+// (SharedTrees) is the tree's own Mustache data, made once with the tree:
+// a section over a list pushes the tree's data for its element. The
+// templates see the same values, so the same pages come out (a test
+// renders both ways).
 class LazyModel {
  public:
   LazyModel(nlohmann::json& model, const SharedTrees& shared) : shared_(shared) {
     made_.reserve(256);
     objects_.reserve(256);
-    root_ = Make(model, true);
+    root_ = Make(model);
   }
   const mu::data* root() const { return root_; }
 
   // The member `key` of `d` where `d` stands for a JSON object of the
-  // model; kainjow's own lookup for any other data (the theme's assets
-  // and partials).
+  // model; kainjow's own lookup for any other data (a shared tree's data,
+  // the theme's assets and partials).
   const mu::data* Child(const mu::data* d, const std::string& key) {
     auto it = objects_.find(d);
     if (it == objects_.end()) return d->get(key);
-    auto member = it->second.json->find(key);
-    if (member == it->second.json->end()) return nullptr;
-    return Make(*member, it->second.owned);
+    auto member = it->second->find(key);
+    if (member == it->second->end()) return nullptr;
+    return Make(*member);
+  }
+
+  // What a section pushes: a list's element that stands in for a shared
+  // tree is that tree's data.
+  const mu::data* Pushed(const mu::data* d) const {
+    if (aliases_.empty()) return d;
+    auto it = aliases_.find(d);
+    return it == aliases_.end() ? d : it->second;
   }
 
  private:
-  // A node of the model (`owned`: its strings may be moved out) or of a
-  // shared tree (copied).
-  struct Source {
-    const nlohmann::json* json;
-    bool owned;
-  };
-
-  mu::data* Make(const nlohmann::json& j, bool owned) {
+  const mu::data* Make(nlohmann::json& j) {
     auto [it, fresh] = made_.try_emplace(&j, nullptr);
     if (fresh) {
-      it->second = &nodes_.emplace_back(false);
-      Shape(j, *it->second, owned);
+      if (const SharedJson* tree = StandsFor(j, shared_)) {
+        it->second = &tree->data;
+      } else {
+        mu::data& d = nodes_.emplace_back(false);
+        Shape(j, d);
+        it->second = &d;
+      }
     }
     return it->second;
   }
 
   // `d`, at its final address, made the image of `j`.
-  void Shape(const nlohmann::json& j, mu::data& d, bool owned) {
+  void Shape(nlohmann::json& j, mu::data& d) {
     switch (j.type()) {
       case nlohmann::json::value_t::object:
-        if (const nlohmann::json* tree = StandsFor(j, shared_)) return Shape(*tree, d, false);
         d = mu::data{mu::data::type::object};
-        objects_.emplace(&d, Source{&j, owned});
+        if (const SharedJson* tree = StandsFor(j, shared_)) {
+          aliases_.emplace(&d, &tree->data);  // (only a list's element gets here)
+        } else {
+          objects_.emplace(&d, &j);
+        }
         return;
       case nlohmann::json::value_t::array: {
         if (j.empty()) return;  // false
@@ -174,19 +186,14 @@ class LazyModel {
         auto& list = const_cast<mu::list&>(d.list_value());
         list.reserve(j.size());
         for (std::size_t i = 0; i < j.size(); ++i) list.emplace_back(false);
-        for (std::size_t i = 0; i < j.size(); ++i) Shape(j[i], list[i], owned);
+        for (std::size_t i = 0; i < j.size(); ++i) Shape(j[i], list[i]);
         return;
       }
       case nlohmann::json::value_t::string: {
-        const auto& text = j.get_ref<const std::string&>();
+        auto& text = j.get_ref<std::string&>();
         if (text.empty()) return;  // false
         d = mu::data{mu::data::type::string};
-        auto& to = const_cast<std::string&>(d.string_value());
-        if (owned) {
-          to = std::move(const_cast<std::string&>(text));
-        } else {
-          to = text;
-        }
+        const_cast<std::string&>(d.string_value()) = std::move(text);
         return;
       }
       case nlohmann::json::value_t::boolean: d = mu::data{j.get<bool>()}; return;
@@ -199,8 +206,9 @@ class LazyModel {
 
   const SharedTrees& shared_;
   std::deque<mu::data> nodes_;  // made on demand; addresses stay put
-  std::unordered_map<const nlohmann::json*, mu::data*> made_;
-  std::unordered_map<const mu::data*, Source> objects_;
+  std::unordered_map<const nlohmann::json*, const mu::data*> made_;
+  std::unordered_map<const mu::data*, nlohmann::json*> objects_;
+  std::unordered_map<const mu::data*, const mu::data*> aliases_;
   const mu::data* root_ = nullptr;
 };
 
@@ -216,7 +224,9 @@ class Context final : public mu::basic_context<std::string> {
  public:
   explicit Context(const mu::data* data, LazyModel* lazy = nullptr) : lazy_(lazy) { push(data); }
 
-  void push(const mu::data* data) override { items_.insert(items_.begin(), data); }
+  void push(const mu::data* data) override {
+    items_.insert(items_.begin(), lazy_ != nullptr ? lazy_->Pushed(data) : data);
+  }
   void pop() override { items_.erase(items_.begin()); }
 
   const mu::data* get(const std::string& name) const override {

@@ -39,10 +39,16 @@ kainjow::mustache::data MustacheData(nlohmann::json&& j);
 
 // Subtrees a view model shares with other pages instead of holding copies
 // of them (the cards of listed stories, kept per store generation): an
-// object {"$shared": i} in a model stands for *trees[i], read-only. The
-// Renderer reads them in place; anything else that reads a model goes
-// through SharedTree, or makes the model whole with ExpandShared.
-using SharedTrees = std::vector<std::shared_ptr<const nlohmann::json>>;
+// object {"$shared": i} in a model stands for trees[i]. Each tree is kept
+// as JSON and, made once, as Mustache data, which the Renderer reads in
+// place; anything else that reads a model goes through SharedTree, or
+// makes the model whole with ExpandShared.
+struct SharedJson {
+  explicit SharedJson(nlohmann::json j);
+  nlohmann::json json;
+  kainjow::mustache::data data;  // MustacheData(json)
+};
+using SharedTrees = std::vector<std::shared_ptr<const SharedJson>>;
 inline constexpr std::string_view kSharedKey = "$shared";
 // A stand-in for trees[index].
 nlohmann::json SharedStandIn(std::size_t index);

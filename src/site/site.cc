@@ -130,7 +130,7 @@ Site::CardPtr Site::CardOf(const Article& a) {
 
 Site::CardPtr Site::MakeCard(const Article& a, const SiteSnapshot* snap) {
   auto card = std::make_shared<const SiteSnapshot::Card>(
-      SiteSnapshot::Card{a.id, a.status, a.published_at, Item(a)});
+      SiteSnapshot::Card{a.id, a.status, a.published_at, SharedJson(Item(a))});
   if (snap != nullptr && a.id != 0) snap->KeepCard(card);
   return card;
 }

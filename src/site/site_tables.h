@@ -45,6 +45,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "render/renderer.h"
 #include "site/tag_graph.h"
 #include "store/store.h"
 
@@ -87,7 +88,7 @@ class SiteSnapshot {
     std::int64_t id = 0;
     PublishState status = PublishState::kDraft;
     std::optional<Seconds> published_at;
-    nlohmann::json item;
+    SharedJson item;  // its JSON (Site::Item), and that as Mustache data
     bool VisibleAt(Seconds now) const { return IsVisible(status, published_at, now); }
   };
   using CardPtr = std::shared_ptr<const Card>;

@@ -213,7 +213,7 @@ TEST(Renderer, ModelsMadeOnDemandRenderAsWhollyConvertedOnes) {
 // replaced by stand-ins for them.
 void ShareSome(nlohmann::json& j, std::mt19937& rng, SharedTrees& trees, bool root) {
   if (j.is_object() && !root && rng() % 2 == 0) {
-    trees.push_back(std::make_shared<const nlohmann::json>(std::move(j)));
+    trees.push_back(std::make_shared<const SharedJson>(std::move(j)));
     j = SharedStandIn(trees.size() - 1);
     return;
   }
@@ -245,16 +245,19 @@ TEST(Renderer, SharedTreesRenderAsCopiesAndStayAsTheyWere) {
     stood_in += trees.empty() ? 0 : 1;
     ASSERT_EQ(ExpandShared(model, trees), whole);
     std::vector<std::string> before;
-    for (const auto& t : trees) before.push_back(t->dump());
+    for (const auto& t : trees) before.push_back(t->json.dump());
     for (int pass = 0; pass < 2; ++pass) {  // a second page from the same trees
       auto html = r.Render("t", nlohmann::json(model), trees);
       ASSERT_TRUE(html.has_value()) << html.error().ToString();
       ASSERT_EQ(*html, want) << whole.dump();
     }
-    for (std::size_t k = 0; k < trees.size(); ++k) ASSERT_EQ(trees[k]->dump(), before[k]);
+    for (std::size_t k = 0; k < trees.size(); ++k) {
+      ASSERT_EQ(trees[k]->json.dump(), before[k]);
+      ASSERT_EQ(tmpl.render(trees[k]->data), tmpl.render(MustacheData(trees[k]->json)));
+    }
     if (!trees.empty()) {
       const nlohmann::json stand_in = SharedStandIn(trees.size() - 1);
-      EXPECT_EQ(&SharedTree(stand_in, trees), trees.back().get());
+      EXPECT_EQ(&SharedTree(stand_in, trees), &trees.back()->json);
       EXPECT_EQ(&SharedTree(whole, trees), &whole);  // not a stand-in
     }
   }

@@ -152,12 +152,12 @@ TEST_F(SiteTablesTest, CardsPastTheBoundLoseHalfAndKeepTheNewest) {
   SiteSnapshot snap(1, {});
   const auto bound = static_cast<std::int64_t>(SiteSnapshot::kMaxCards);
   for (std::int64_t id = 1; id <= bound; ++id) {
-    snap.KeepCard(std::make_shared<const SiteSnapshot::Card>(SiteSnapshot::Card{id, PublishState::kPublished, 0, {}}));
+    snap.KeepCard(std::make_shared<const SiteSnapshot::Card>(SiteSnapshot::Card{id, PublishState::kPublished, 0, SharedJson(nlohmann::json::object())}));
   }
   EXPECT_EQ(snap.card_count(), SiteSnapshot::kMaxCards);
   ASSERT_NE(snap.FindCard(bound), nullptr);
   EXPECT_EQ(snap.FindCard(bound)->id, bound);
-  snap.KeepCard(std::make_shared<const SiteSnapshot::Card>(SiteSnapshot::Card{bound + 1, PublishState::kPublished, 0, {}}));
+  snap.KeepCard(std::make_shared<const SiteSnapshot::Card>(SiteSnapshot::Card{bound + 1, PublishState::kPublished, 0, SharedJson(nlohmann::json::object())}));
   EXPECT_EQ(snap.card_count(), SiteSnapshot::kMaxCards / 2 + 1);
   EXPECT_NE(snap.FindCard(bound + 1), nullptr);
   EXPECT_EQ(snap.FindCard(bound + 2), nullptr);
