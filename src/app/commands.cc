@@ -283,6 +283,9 @@ int CmdBuild(const std::filesystem::path& dir, const std::string& out, int jobs)
   // One fixed time for the whole build, so every file agrees on what is visible.
   FakeClock clock(DefaultClock().Now());
   Site reader_site(*site->store, config.site, clock, nullptr);
+  // Every story is listed on a dozen pages in no useful order: the build
+  // keeps four times the cards a server does.
+  reader_site.tables().KeepCardsUpTo(SiteSnapshot::kBatchCards);
   Web web(reader_site, *theme, config.media_dir());
   StaticBuild build(web, reader_site, *theme, config.media_dir());
   auto report = build.Run({out, jobs});

@@ -4,8 +4,9 @@
 
 namespace dateline {
 
-SiteSnapshot::SiteSnapshot(std::int64_t seq, std::vector<Section> sections)
-    : seq_(seq), sections_(std::move(sections)) {
+SiteSnapshot::SiteSnapshot(std::int64_t seq, std::vector<Section> sections,
+                           std::size_t max_cards)
+    : seq_(seq), sections_(std::move(sections)), max_cards_(std::max<std::size_t>(max_cards, 2)) {
   for (std::size_t i = 0; i < sections_.size(); ++i) by_slug_.emplace(sections_[i].slug, i);
 }
 
@@ -127,7 +128,7 @@ SiteSnapshot::CardPtr SiteSnapshot::FindCard(std::int64_t id) const {
 
 void SiteSnapshot::KeepCard(CardPtr card) const {
   std::lock_guard lock(cards_mu_);
-  if (cards_.size() >= kMaxCards) {
+  if (cards_.size() >= max_cards_) {
     // Every second card goes (in the map's order, which follows no page's).
     bool drop = false;
     for (auto it = cards_.begin(); it != cards_.end();) it = (drop = !drop) ? cards_.erase(it) : std::next(it);
@@ -187,7 +188,7 @@ std::shared_ptr<const SiteSnapshot> SiteTables::Current() {
   }
   auto sections = store_.ListSections();
   if (!sections) return nullptr;
-  auto made = std::make_shared<const SiteSnapshot>(*seq, std::move(*sections));
+  auto made = std::make_shared<const SiteSnapshot>(*seq, std::move(*sections), max_cards_.load());
   std::lock_guard lock(mu_);
   // Two threads may both have read a newer generation; keep the newest.
   if (!current_ || current_->seq() <= made->seq()) current_ = made;
