@@ -51,6 +51,7 @@ constexpr std::array<bool, 256> PlainBytes(std::string_view special) {
 
 constexpr std::array<bool, 256> kPlainText = PlainBytes("");
 constexpr std::array<bool, 256> kPlainMarkup = PlainBytes("&<>\"'");
+constexpr std::array<bool, 256> kPlainJsonInHtml = PlainBytes("\"\\<>&\t\n\r");
 
 // Walks valid UTF-8 code points, calling `ascii(c)` for bytes < 0x80 that are
 // allowed and appending multi-byte sequences as they are. Runs of `plain`
@@ -109,7 +110,15 @@ std::string EscapeXml(std::string_view s) { return Walk(s, MarkupChar, kPlainMar
 std::string EscapeJsonInHtml(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
+  out.reserve(s.size() + 8);
   for (std::size_t i = 0; i < s.size();) {
+    std::size_t run = i;  // printable ASCII needing no escape, appended whole
+    while (run < s.size() && kPlainJsonInHtml[static_cast<std::uint8_t>(s[run])]) ++run;
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      continue;
+    }
     std::size_t n = Utf8Length(s, i);
     if (n == 0) {
       out += "\\ufffd";
