@@ -29,6 +29,15 @@ const json& List(const json& j, std::string_view key) {
   return it != j.end() && it->is_array() ? *it : kEmpty;
 }
 
+// {k1: v1, k2: v2}, built in place (a nested initializer list copies
+// each value once more).
+json Pair(const char* k1, std::string v1, const char* k2, std::string v2) {
+  json j = json::object();
+  j[k1] = std::move(v1);
+  j[k2] = std::move(v2);
+  return j;
+}
+
 std::string Abs(const SiteSettings& s, const std::string& url) {
   if (url.empty() || url.starts_with("http://") || url.starts_with("https://")) return url;
   return s.base_url + url;
@@ -92,19 +101,19 @@ std::vector<json> PageJsonLd(const json& model, const PageMetaInput& in, const S
                              {"text", c.value("note", "")},
                              {"datePublished", Str(c, {"at", "iso"})}});
     }
-    if (!corrections.empty()) news["correction"] = corrections;
+    if (!corrections.empty()) news["correction"] = std::move(corrections);
     json authors = json::array();
     for (const json& p : List(a, "authors")) {
       authors.push_back(
           {{"@type", "Person"}, {"name", p.value("name", "")}, {"url", Abs(s, p.value("url", ""))}});
     }
-    news["author"] = authors.empty() ? json::array({Organization(s, in.logo_url)}) : authors;
+    news["author"] = authors.empty() ? json::array({Organization(s, in.logo_url)}) : std::move(authors);
     std::string section = Str(a, {"section", "name"});
     if (!section.empty()) news["articleSection"] = section;
     json keywords = json::array();
     for (const json& t : List(a, "tags")) keywords.push_back(t.value("name", ""));
-    if (!keywords.empty()) news["keywords"] = keywords;
-    docs.push_back(news);
+    if (!keywords.empty()) news["keywords"] = std::move(keywords);
+    docs.push_back(std::move(news));
 
     json crumbs = json::array();
     crumbs.push_back({{"@type", "ListItem"}, {"position", 1}, {"name", "Home"},
@@ -181,8 +190,8 @@ void AddPageMetadata(json& model, const PageMetaInput& in, const SiteSettings& s
   if (image_alt.empty()) image_alt = title;
 
   json og = json::array();
-  auto add = [&og](std::string property, std::string content) {
-    if (!content.empty()) og.push_back({{"property", property}, {"content", content}});
+  auto add = [&og](const char* property, std::string content) {
+    if (!content.empty()) og.push_back(Pair("property", property, "content", std::move(content)));
   };
   add("og:type", is_article ? "article" : "website");
   add("og:title", title);
@@ -207,8 +216,8 @@ void AddPageMetadata(json& model, const PageMetaInput& in, const SiteSettings& s
   meta["og"] = std::move(og);
 
   json tw = json::array();
-  auto tw_add = [&tw](std::string name, std::string content) {
-    if (!content.empty()) tw.push_back({{"name", name}, {"content", content}});
+  auto tw_add = [&tw](const char* name, std::string content) {
+    if (!content.empty()) tw.push_back(Pair("name", name, "content", std::move(content)));
   };
   tw_add("twitter:card", Str(a, {"lead_image", "src"}).empty() ? "summary"
                                                                         : "summary_large_image");
