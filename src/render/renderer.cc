@@ -4,7 +4,6 @@
 
 #include <deque>
 #include <string_view>
-#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -24,41 +23,20 @@ namespace mu = kainjow::mustache;
 // const_casts are sound: the element is owned by `d`, which is not const.
 namespace {
 
-// MustacheData for a const model (copies its strings) or one given up
-// (moves them).
-template <typename Json>
-mu::data Convert(Json&& j) {
+// A JSON value that is neither an object nor a list, as every template
+// sees it: an empty string false, a number its JSON text, null false.
+// With `take` the string is moved out of `j` (whose owner gave it up).
+mu::data Leaf(const nlohmann::json& j, bool take) {
   switch (j.type()) {
-    case nlohmann::json::value_t::object: {
-      mu::data d{mu::data::type::object};
-      for (auto& [key, value] : j.items()) {
-        d.set(key, mu::data{false});
-        *const_cast<mu::data*>(d.get(key)) = Convert(std::forward<Json>(value));
-      }
-      return d;
-    }
-    case nlohmann::json::value_t::array: {
-      if (j.empty()) return mu::data{false};
-      mu::data d{mu::data::type::list};
-      const_cast<mu::list&>(d.list_value()).reserve(j.size());
-      for (auto& v : j) {
-        d.push_back(mu::data{false});
-        const_cast<mu::data&>(d.list_value().back()) = Convert(std::forward<Json>(v));
-      }
-      return d;
-    }
     case nlohmann::json::value_t::string: {
-      auto& s = j.template get_ref<const std::string&>();
+      const auto& s = j.get_ref<const std::string&>();
       if (s.empty()) return mu::data{false};
-      if constexpr (std::is_const_v<std::remove_reference_t<Json>> || std::is_lvalue_reference_v<Json>) {
-        return mu::data{s};
-      } else {
-        mu::data d{mu::data::type::string};
-        const_cast<std::string&>(d.string_value()) = std::move(const_cast<std::string&>(s));
-        return d;
-      }
+      if (!take) return mu::data{s};
+      mu::data d{mu::data::type::string};
+      const_cast<std::string&>(d.string_value()) = std::move(const_cast<std::string&>(s));
+      return d;
     }
-    case nlohmann::json::value_t::boolean: return mu::data{j.template get<bool>()};
+    case nlohmann::json::value_t::boolean: return mu::data{j.get<bool>()};
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned:
     case nlohmann::json::value_t::number_float: return mu::data{j.dump()};
@@ -66,10 +44,33 @@ mu::data Convert(Json&& j) {
   }
 }
 
+mu::data Convert(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::object: {
+      mu::data d{mu::data::type::object};
+      for (const auto& [key, value] : j.items()) {
+        d.set(key, mu::data{false});
+        *const_cast<mu::data*>(d.get(key)) = Convert(value);
+      }
+      return d;
+    }
+    case nlohmann::json::value_t::array: {
+      if (j.empty()) return mu::data{false};
+      mu::data d{mu::data::type::list};
+      const_cast<mu::list&>(d.list_value()).reserve(j.size());
+      for (const auto& v : j) {
+        d.push_back(mu::data{false});
+        const_cast<mu::data&>(d.list_value().back()) = Convert(v);
+      }
+      return d;
+    }
+    default: return Leaf(j, false);
+  }
+}
+
 }  // namespace
 
 mu::data MustacheData(const nlohmann::json& j) { return Convert(j); }
-mu::data MustacheData(nlohmann::json&& j) { return Convert(std::move(j)); }
 
 SharedJson::SharedJson(nlohmann::json j) : json(std::move(j)), data(MustacheData(json)) {}
 
@@ -189,18 +190,7 @@ class LazyModel {
         for (std::size_t i = 0; i < j.size(); ++i) Shape(j[i], list[i]);
         return;
       }
-      case nlohmann::json::value_t::string: {
-        auto& text = j.get_ref<std::string&>();
-        if (text.empty()) return;  // false
-        d = mu::data{mu::data::type::string};
-        const_cast<std::string&>(d.string_value()) = std::move(text);
-        return;
-      }
-      case nlohmann::json::value_t::boolean: d = mu::data{j.get<bool>()}; return;
-      case nlohmann::json::value_t::number_integer:
-      case nlohmann::json::value_t::number_unsigned:
-      case nlohmann::json::value_t::number_float: d = mu::data{j.dump()}; return;
-      default: return;  // false
+      default: d = Leaf(j, true); return;  // the model is given up
     }
   }
 
@@ -219,13 +209,13 @@ namespace {
 // splits it with a std::stringstream at every lookup, and building that
 // stream was about a tenth of rendering a story page (callgrind). The
 // parts are std::getline's: "a..b" has an empty middle part, and a
-// trailing dot adds none. With a LazyModel, names are looked up through it.
+// trailing dot adds none. Names are looked up through the LazyModel.
 class Context final : public mu::basic_context<std::string> {
  public:
-  explicit Context(const mu::data* data, LazyModel* lazy = nullptr) : lazy_(lazy) { push(data); }
+  Context(const mu::data* data, LazyModel& lazy) : lazy_(lazy) { push(data); }
 
   void push(const mu::data* data) override {
-    items_.insert(items_.begin(), lazy_ != nullptr ? lazy_->Pushed(data) : data);
+    items_.insert(items_.begin(), lazy_.Pushed(data));
   }
   void pop() override { items_.erase(items_.begin()); }
 
@@ -260,10 +250,10 @@ class Context final : public mu::basic_context<std::string> {
 
  private:
   const mu::data* Child(const mu::data* d, const std::string& key) const {
-    return lazy_ != nullptr ? lazy_->Child(d, key) : d->get(key);
+    return lazy_.Child(d, key);
   }
 
-  LazyModel* lazy_;
+  LazyModel& lazy_;
   std::vector<const mu::data*> items_;  // innermost first
   mutable std::vector<std::string_view> parts_;
   mutable std::string key_;
@@ -359,16 +349,15 @@ Result<std::string> Renderer::Render(std::string_view template_name, nlohmann::j
                                      const SharedTrees& shared) const {
   nlohmann::json owned = std::move(model);
   LazyModel lazy(owned, shared);
-  return RenderData(template_name, *lazy.root(), &lazy);
+  return RenderData(template_name, lazy);
 }
 
-Result<std::string> Renderer::RenderData(std::string_view template_name, const mu::data& data,
-                                         LazyModel* lazy) const {
+Result<std::string> Renderer::RenderData(std::string_view template_name, LazyModel& model) const {
   const std::string* source = Source(template_name);
   if (source == nullptr) {
     return Fail(Status::Internal("theme has no template \"" + std::string(template_name) + "\""));
   }
-  Context ctx(&data, lazy);
+  Context ctx(model.root(), model);
   ctx.push(&base_);  // looked up first
   Parsed tmpl = Take(*source);
   // Appended straight to the page (render(data) writes to a string stream

@@ -34,8 +34,6 @@ namespace dateline {
 // strings and empty arrays are falsy, numbers are their JSON text. (The
 // reader theme's Renderer and the newsroom's admin pages both use it.)
 kainjow::mustache::data MustacheData(const nlohmann::json& j);
-// The same, taking the strings out of `j` instead of copying them.
-kainjow::mustache::data MustacheData(nlohmann::json&& j);
 
 // Subtrees a view model shares with other pages instead of holding copies
 // of them (the cards of listed stories, kept per store generation): an
@@ -72,11 +70,8 @@ class Renderer {
                              const SharedTrees& shared = {}) const;
 
  private:
-  // `lazy`, when given, makes `data`'s members as the template asks for
-  // them (see renderer.cc).
-  Result<std::string> RenderData(std::string_view template_name,
-                                 const kainjow::mustache::data& data,
-                                 LazyModel* lazy = nullptr) const;
+  // `model` made into Mustache data as the template asks for it.
+  Result<std::string> RenderData(std::string_view template_name, LazyModel& model) const;
   using Parsed = std::unique_ptr<kainjow::mustache::mustache>;
   // The source of `template_name` with its partials written in, or null.
   const std::string* Source(std::string_view template_name) const;

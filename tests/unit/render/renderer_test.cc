@@ -68,7 +68,7 @@ TEST(Renderer, MustacheDataKeepsEveryLevelOfTheModel) {
       "{{#page}}{{#lists}}[{{#items}}{{name}}:{{#tag}}{{slug}}{{/tag}};{{/items}}]{{/lists}}"
       "{{/page}}|{{^empty}}no text{{/empty}}|{{^none}}no list{{/none}}|{{n}}|{{#yes}}T{{/yes}}");
   EXPECT_EQ(tmpl.render(MustacheData(model)), "[a:x;b:y;][c:z;]|no text|no list|3|T");
-  // Given up, the model's strings move instead: the same data.
+  // A temporary model gives the same data.
   nlohmann::json copy = model;
   EXPECT_EQ(tmpl.render(MustacheData(std::move(copy))), "[a:x;b:y;][c:z;]|no text|no list|3|T");
 }
