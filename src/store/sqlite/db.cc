@@ -129,7 +129,7 @@ Status Db::Configure(bool read_only) {
   // first 128 MiB of the file are mapped: the schema, the indexes and the
   // newest stories of a large site; the rest is read as before. Writes
   // still go through the WAL.
-  DL_RETURN_IF_ERROR(Exec("PRAGMA mmap_size=134217728"));
+  DL_RETURN_IF_ERROR(MapMemory(true));
   // A 32 MiB page cache (SQLite's default is 2 MiB): a large import's
   // transaction spilled pages to the WAL early and wrote them again
   // (pwrite was a sixth of `dateline import`'s time).
@@ -140,6 +140,10 @@ Status Db::Configure(bool read_only) {
   // the largest part of its system time (100,000 stories: 19.4 -> 11.3 s).
   DL_RETURN_IF_ERROR(Exec("PRAGMA temp_store=MEMORY"));
   return Status::Ok();
+}
+
+Status Db::MapMemory(bool on) {
+  return Exec(on ? "PRAGMA mmap_size=134217728" : "PRAGMA mmap_size=0");
 }
 
 std::string Db::TrySetJournalMode(std::string_view mode) {

@@ -84,6 +84,10 @@ class Db {
   // one when SQLite could not change it (another connection has the file
   // open, or a transaction is open).
   std::string TrySetJournalMode(std::string_view mode);
+  // Reads through the memory map (the default) or through pread. A scan of
+  // a whole table maps it page by page, and the mapped pages count in the
+  // process's resident memory: a bulk write turns the map off meanwhile.
+  Status MapMemory(bool on);
   // Whether a transaction is open (BEGIN without COMMIT or ROLLBACK yet).
   bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
   sqlite3* handle() const { return db_; }

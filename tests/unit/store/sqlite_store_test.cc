@@ -527,6 +527,81 @@ TEST_F(StoreTest, BulkTransactionUsesTheRollbackJournalAndLeavesTheFileInWal) {
   EXPECT_EQ(store_->ChangesSince(0, 100)->size(), 5u);  // section, tag, 3 stories
 }
 
+// Every index of the file, name and definition, one per line.
+std::string IndexesOf(const std::string& path) {
+  return testing::RawDb(path).Text(
+      "SELECT group_concat(name || ': ' || ifnull(sql, '(constraint)'), char(10)) FROM "
+      "(SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name)");
+}
+
+std::int64_t SchemaVersionOf(const std::string& path) {
+  return testing::RawDb(path).Int("PRAGMA schema_version");
+}
+
+TEST_F(StoreTest, BulkTransactionIntoAStoreOfFewStoriesMakesItsIndexesOnceAtTheEnd) {
+  std::string path = dir_ / "site.db";
+  Save(Make("before", 900));
+  const std::string indexes = IndexesOf(path);
+  ASSERT_NE(indexes.find("articles_by_section: CREATE INDEX"), std::string::npos) << indexes;
+  ASSERT_NE(indexes.find("article_tags_by_tag: CREATE INDEX"), std::string::npos) << indexes;
+  const std::int64_t version = SchemaVersionOf(path);
+
+  // A failed one leaves the schema as it was.
+  Status failed = store_->BulkTransaction([&]() -> Status {
+    Article a = Make("rolled-back", 950);
+    DL_RETURN_IF_ERROR(store_->SaveArticle(a));
+    return Status::Internal("stop");
+  });
+  EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(IndexesOf(path), indexes);
+  EXPECT_EQ(SchemaVersionOf(path), version);
+
+  Status s = store_->BulkTransaction([&]() -> Status {
+    for (int i = 0; i < 5; ++i) {
+      Article a = Make("bulk-" + std::to_string(i), 1000 + i);
+      a.section = i % 2 == 0 ? "science" : "sport";
+      a.tags = {"Water"};
+      a.authors = {"Ada Reporter"};
+      DL_RETURN_IF_ERROR(store_->SaveArticle(a));
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  // The indexes were dropped and made again (the schema changed), the same.
+  EXPECT_NE(SchemaVersionOf(path), version);
+  EXPECT_EQ(IndexesOf(path), indexes);
+  EXPECT_EQ(testing::RawDb(path).Text("PRAGMA integrity_check"), "ok");
+  ArticleQuery science;
+  science.section_slug = "science";
+  auto listed = store_->ListArticles(science);
+  ASSERT_TRUE(listed.has_value());
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ((*listed)[0].slug, "bulk-4");  // newest first, read through the new index
+  ArticleQuery water;
+  water.tag_slug = "water";
+  EXPECT_EQ(*store_->CountArticles(water), 5);
+}
+
+TEST_F(StoreTest, BulkTransactionKeepsTheIndexesOfAStoreOfManyStories) {
+  std::string path = dir_ / "site.db";
+  Status s = store_->BulkTransaction([&]() -> Status {
+    for (int i = 0; i < 1000; ++i) {
+      Article a = Make("story-" + std::to_string(i), 1000 + i);
+      DL_RETURN_IF_ERROR(store_->SaveArticle(a));
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  const std::int64_t version = SchemaVersionOf(path);
+  s = store_->BulkTransaction([&]() -> Status {
+    Article a = Make("one-more", 5000);
+    return store_->SaveArticle(a);
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(SchemaVersionOf(path), version);  // no index dropped or made
+  EXPECT_EQ(*store_->CountArticles(ArticleQuery{}), 1001);
+}
+
 TEST_F(StoreTest, BulkTransactionStaysInWalWhileAnotherConnectionIsOpen) {
   std::string path = dir_ / "site.db";
   // A second store reading the same file, as a running server would.
