@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -35,6 +36,66 @@ void ParallelFor(std::size_t n, int threads, const std::function<void(std::size_
   work();
   for (std::thread& t : pool) t.join();
   if (first) std::rethrow_exception(first);
+}
+
+Status Pipeline(const std::function<bool(int slot)>& make, const std::function<Status(int slot)>& use) {
+  std::mutex mu;
+  std::condition_variable changed;
+  std::int64_t made = 0, used = 0;  // chunks
+  bool ended = false, stop = false;
+  std::exception_ptr make_failed;
+  std::thread helper([&] {
+    for (std::int64_t k = 0;; ++k) {
+      {
+        std::unique_lock lock(mu);
+        changed.wait(lock, [&] { return stop || k < used + 2; });
+        if (stop) break;
+      }
+      bool more = false;
+      try {
+        more = make(static_cast<int>(k % 2));
+      } catch (...) {
+        make_failed = std::current_exception();
+      }
+      std::lock_guard lock(mu);
+      if (more) {
+        made = k + 1;
+      } else {
+        ended = true;
+      }
+      changed.notify_all();
+      if (!more) break;
+    }
+  });
+  auto finish = [&] {
+    {
+      std::lock_guard lock(mu);
+      stop = true;
+      changed.notify_all();
+    }
+    helper.join();
+  };
+  Status status;
+  try {
+    for (std::int64_t k = 0;; ++k) {
+      {
+        std::unique_lock lock(mu);
+        changed.wait(lock, [&] { return made > k || ended; });
+        if (made <= k) break;
+      }
+      status = use(static_cast<int>(k % 2));
+      std::lock_guard lock(mu);
+      if (!status.ok()) break;  // finish() stops the helper
+      used = k + 1;
+      changed.notify_all();
+    }
+  } catch (...) {
+    finish();
+    throw;
+  }
+  finish();
+  if (make_failed && status.ok()) std::rethrow_exception(make_failed);
+  return status;
 }
 
 }  // namespace dateline

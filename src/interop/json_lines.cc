@@ -59,39 +59,56 @@ Status LineProblems::Summary() const {
   return Status::InvalidArgument(msg);
 }
 
-Status ForEachJsonObject(std::istream& in, LineProblems& problems,
-                         const std::function<Status(int line, const nlohmann::json&)>& fn) {
-  std::string text;
-  int line = 0;
-  while (std::getline(in, text)) {
-    ++line;
-    if (!text.empty() && text.back() == '\r') text.pop_back();
-    if (text.find_first_not_of(" \t") == std::string::npos) continue;
-    nlohmann::json obj;
+bool JsonLineReader::Next(int& line, nlohmann::json& obj, std::string& problem) {
+  problem.clear();
+  while (std::getline(in_, text_)) {
+    ++line_;
+    if (!text_.empty() && text_.back() == '\r') text_.pop_back();
+    if (text_.find_first_not_of(" \t") == std::string::npos) continue;
+    line = line_;
     // simdjson reads the line (nlohmann's parser was half of an import's
     // instructions); a line it refuses is parsed again by nlohmann, whose
     // message names the problem (and which takes the integers too large for
     // 64 bits that simdjson refuses).
     thread_local simdjson::dom::parser parser;
     simdjson::dom::element root;
-    bool fast = parser.parse(text).get(root) == simdjson::SUCCESS;
-    if (fast) obj = ToJson(root);
-    if (!fast) try {
-      obj = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-      std::string what = e.what();
-      auto pos = what.find("parse error");
-      problems.Add(line, "invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
-      continue;
+    if (parser.parse(text_).get(root) == simdjson::SUCCESS) {
+      obj = ToJson(root);
+    } else {
+      try {
+        obj = nlohmann::json::parse(text_);
+      } catch (const nlohmann::json::parse_error& e) {
+        std::string what = e.what();
+        auto pos = what.find("parse error");
+        problem = "invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos));
+        return true;
+      }
     }
-    if (!obj.is_object()) {
-      problems.Add(line, "expected a JSON object");
+    if (!obj.is_object()) problem = "expected a JSON object";
+    return true;
+  }
+  return false;
+}
+
+Status JsonLineReader::status() const {
+  if (in_.bad()) return Status::IOError("read failed after line " + std::to_string(line_));
+  return Status::Ok();
+}
+
+Status ForEachJsonObject(std::istream& in, LineProblems& problems,
+                         const std::function<Status(int line, const nlohmann::json&)>& fn) {
+  JsonLineReader reader(in);
+  int line = 0;
+  nlohmann::json obj;
+  std::string problem;
+  while (reader.Next(line, obj, problem)) {
+    if (!problem.empty()) {
+      problems.Add(line, problem);
       continue;
     }
     DL_RETURN_IF_ERROR(fn(line, obj));
   }
-  if (in.bad()) return Status::IOError("read failed after line " + std::to_string(line));
-  return Status::Ok();
+  return reader.status();
 }
 
 }  // namespace dateline

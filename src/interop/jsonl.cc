@@ -161,16 +161,27 @@ Result<JsonlImportReport> ImportJsonl(std::istream& in, Store& store,
   std::map<std::string, int> seen_slugs;  // slug -> first line using it
 
   Status tx = store.BulkTransaction([&]() -> Status {
-    DL_RETURN_IF_ERROR(ForEachJsonObject(in, problems, [&](int line, const json& obj) -> Status {
-      ++report.lines;
+    // Lines are read, parsed and checked on a helper thread while this one
+    // writes the lines before them.
+    struct Converted {
+      Article a;
       LineErrors err;
-      Article a = ToArticle(obj, options, err);
-      if (!err.items.empty()) {
-        for (const FieldProblem& e : err.items) {
+    };
+    auto convert = [&](int, const json& obj) {
+      Converted c;
+      c.a = ToArticle(obj, options, c.err);
+      return c;
+    };
+    DL_RETURN_IF_ERROR(ForEachJsonObjectAhead<Converted>(
+        in, problems, convert, [&](int line, Converted& c) -> Status {
+      ++report.lines;
+      if (!c.err.items.empty()) {
+        for (const FieldProblem& e : c.err.items) {
           problems.Add(line, "field \"" + e.field + "\": " + e.reason);
         }
         return Status::Ok();
       }
+      Article& a = c.a;
       if (a.slug.empty()) {
         a.slug = UniqueSlug(Slugify(a.headline), [&](std::string_view s) {
           return seen_slugs.contains(std::string(s)) || store.GetArticleBySlug(s).has_value();

@@ -413,14 +413,25 @@ Result<NinjsImportReport> ImportNinjs(std::istream& in, Store& store,
   NinjsImportReport report;
   LineProblems problems(options.max_errors);
   Status tx = store.BulkTransaction([&]() -> Status {
-    DL_RETURN_IF_ERROR(ForEachJsonObject(in, problems, [&](int line, const json& obj) -> Status {
-      ++report.items;
+    // Items are read, parsed and mapped on a helper thread while this one
+    // writes the items before them.
+    struct Converted {
+      Mapped m;
       Problems err;
-      Mapped m = ToArticle(obj, options, err);
-      if (!err.items.empty()) {
-        for (const std::string& e : err.items) problems.Add(line, e);
+    };
+    auto convert = [&](int, const json& obj) {
+      Converted c;
+      c.m = ToArticle(obj, options, c.err);
+      return c;
+    };
+    DL_RETURN_IF_ERROR(ForEachJsonObjectAhead<Converted>(
+        in, problems, convert, [&](int line, Converted& c) -> Status {
+      ++report.items;
+      if (!c.err.items.empty()) {
+        for (const std::string& e : c.err.items) problems.Add(line, e);
         return Status::Ok();
       }
+      Mapped& m = c.m;
       if (problems.count() > 0) return Status::Ok();  // keep validating, write nothing more
       auto known = store.GetExternalId(kSystem, m.uri);
       if (!known && !known.error().IsNotFound()) return known.error();

@@ -17,7 +17,6 @@
 #include <exception>
 #include <filesystem>
 #include <limits>
-#include <thread>
 
 #include "base/parallel.h"
 #include "search/schema.h"
@@ -451,6 +450,7 @@ Status SearchIndex::PutMany(const std::vector<std::int64_t>& ids,
   // In chunks: while this thread writes one, the others make the next (all
   // threads make the first). Measured in docs/search-schema.md.
   constexpr std::size_t kChunk = 256;
+  std::vector<Prepared> chunks[2];
   auto prepare = [&](std::size_t start, std::vector<Prepared>& out, int with) {
     out.clear();
     out.resize(std::min(kChunk, n - start));
@@ -460,30 +460,22 @@ Status SearchIndex::PutMany(const std::vector<std::int64_t>& ids,
     for (Prepared& p : chunk) DL_RETURN_IF_ERROR(Write(p));
     return Status::Ok();
   };
-  std::vector<Prepared> current, next;
-  if (n > 0) prepare(0, current, threads);
-  for (std::size_t start = 0; start < n; start += kChunk) {
-    const std::size_t after = start + kChunk;
-    if (after >= n || threads == 1) {
-      DL_RETURN_IF_ERROR(write(current));
-      if (after < n) prepare(after, current, 1);
-      continue;
+  if (threads == 1) {
+    for (std::size_t start = 0; start < n; start += kChunk) {
+      prepare(start, chunks[0], 1);
+      DL_RETURN_IF_ERROR(write(chunks[0]));
     }
-    std::exception_ptr failed;
-    std::thread maker([&] {
-      try {
-        prepare(after, next, threads - 1);
-      } catch (...) {
-        failed = std::current_exception();
-      }
-    });
-    Status written = write(current);
-    maker.join();
-    if (failed) std::rethrow_exception(failed);
-    DL_RETURN_IF_ERROR(written);
-    current.swap(next);
+    return Status::Ok();
   }
-  return Status::Ok();
+  std::size_t next = 0;
+  return Pipeline(
+      [&](int slot) {
+        if (next >= n) return false;
+        prepare(next, chunks[slot], next == 0 ? threads : threads - 1);
+        next += kChunk;
+        return true;
+      },
+      [&](int slot) { return write(chunks[slot]); });
 }
 
 Status SearchIndex::PutBulk(const std::vector<std::int64_t>& ids,

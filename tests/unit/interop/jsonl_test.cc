@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
+#include <thread>
 
 #include "store/sqlite/sqlite_store.h"
 #include "support/temp_dir.h"
@@ -54,6 +56,57 @@ TEST(JsonLines, EachLineIsWhatNlohmannWouldParse) {
   std::string summary = problems.Summary().message();
   EXPECT_NE(summary.find("line 8: invalid JSON: parse error"), std::string::npos) << summary;
   EXPECT_NE(summary.find("line 9: expected a JSON object"), std::string::npos) << summary;
+}
+
+TEST(JsonLines, AheadGivesTheSameObjectsAndProblemsInLineOrder) {
+  // Over several chunks of lines, with broken lines among them: the two
+  // readers give the same items and the same problems, in the same order
+  // relative to each other, and the conversion runs on another thread.
+  std::string input;
+  for (int i = 1; i <= 700; ++i) {
+    if (i % 97 == 0) input += "{\"broken\": \n";
+    else if (i % 101 == 0) input += "\n";
+    else input += "{\"n\": " + std::to_string(i) + "}\n";
+  }
+  std::vector<std::string> plain, ahead;
+  LineProblems plain_problems(100), ahead_problems(100);
+  std::istringstream in1(input);
+  ASSERT_TRUE(ForEachJsonObject(in1, plain_problems, [&](int line, const nlohmann::json& obj) {
+                plain.push_back(std::to_string(line) + " " + obj.dump() + " after " +
+                                std::to_string(plain_problems.count()));
+                return Status::Ok();
+              }).ok());
+  std::istringstream in2(input);
+  std::set<std::thread::id> converters;
+  Status s = ForEachJsonObjectAhead<std::string>(
+      in2, ahead_problems,
+      [&](int line, const nlohmann::json& obj) {
+        converters.insert(std::this_thread::get_id());
+        return std::to_string(line) + " " + obj.dump();
+      },
+      [&](int, std::string& item) {
+        ahead.push_back(item + " after " + std::to_string(ahead_problems.count()));
+        return Status::Ok();
+      });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(plain.size(), 700u - 7 - 6);
+  EXPECT_EQ(ahead, plain);
+  EXPECT_EQ(ahead_problems.count(), 7u);
+  EXPECT_EQ(ahead_problems.Summary().message(), plain_problems.Summary().message());
+  ASSERT_EQ(converters.size(), 1u);
+  EXPECT_NE(*converters.begin(), std::this_thread::get_id());
+
+  // A failed use ends the reading with its Status.
+  std::istringstream in3(input);
+  int used = 0;
+  s = ForEachJsonObjectAhead<int>(
+      in3, ahead_problems, [](int line, const nlohmann::json&) { return line; },
+      [&](int line, int& item) {
+        EXPECT_EQ(item, line);
+        return ++used == 300 ? Status::InvalidArgument("line " + std::to_string(line)) : Status::Ok();
+      });
+  EXPECT_EQ(s.message(), "line 306");  // 97, 194 and 291 broken, 101, 202 and 303 blank
+  EXPECT_EQ(used, 300);
 }
 
 class JsonlTest : public ::testing::Test {
