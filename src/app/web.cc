@@ -180,7 +180,9 @@ http::ResponseCache::Rendered Web::Render(std::string_view path) {
   Page page = site_.Resolve(path);
   out.cacheable = page.status == 200;
   out.tags = {"list"};
-  CollectIds(page, out.tags);
+  // The tags say which changes make the cache drop the page; with no cache
+  // (cache_mb = 0, the static build) nothing reads them.
+  if (cache_ != nullptr) CollectIds(page, out.tags);
   out.response = PageResponse(std::move(page));
   return out;
 }
