@@ -108,9 +108,14 @@ std::string EscapeHtml(std::string_view s) { return Walk(s, MarkupChar, kPlainMa
 std::string EscapeXml(std::string_view s) { return Walk(s, MarkupChar, kPlainMarkup); }
 
 std::string EscapeJsonInHtml(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(s.size() + 8);
+  AppendJsonInHtml(out, s);
+  return out;
+}
+
+void AppendJsonInHtml(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
   for (std::size_t i = 0; i < s.size();) {
     std::size_t run = i;  // printable ASCII needing no escape, appended whole
     while (run < s.size() && kPlainJsonInHtml[static_cast<std::uint8_t>(s[run])]) ++run;
@@ -155,7 +160,6 @@ std::string EscapeJsonInHtml(std::string_view s) {
         }
     }
   }
-  return out;
 }
 
 std::string PercentEncode(std::string_view s, std::string_view kept) {

@@ -23,6 +23,8 @@ std::string EscapeXml(std::string_view s);
 // quotes, backslashes and controls escaped, and < > & as \u003c \u003e \u0026
 // so the text can never close the script element.
 std::string EscapeJsonInHtml(std::string_view s);
+// The same, appended to `out`.
+void AppendJsonInHtml(std::string& out, std::string_view s);
 
 // Percent-encodes (%XX, upper-case hex) every byte but ASCII letters, digits
 // and the characters of `kept`.

@@ -52,9 +52,18 @@ std::string OgLocale(std::string lang) {
 }
 
 json Organization(const SiteSettings& s, const std::string& logo) {
-  json org = {{"@type", "Organization"}, {"name", s.name}, {"url", s.base_url + "/"}};
-  if (!logo.empty()) org["logo"] = {{"@type", "ImageObject"}, {"url", logo}};
+  json org = Pair("@type", "Organization", "name", s.name);
+  org["url"] = s.base_url + "/";
+  if (!logo.empty()) org["logo"] = Pair("@type", "ImageObject", "url", logo);
   return org;
+}
+
+// A BreadcrumbList or ItemList element.
+json ListItem(int position, std::string name, const char* url_key, std::string url) {
+  json item = Pair("@type", "ListItem", "name", std::move(name));
+  item["position"] = position;
+  item[url_key] = std::move(url);
+  return item;
 }
 
 json ItemList(const SiteSettings& s, const json& items, const SharedTrees* shared) {
@@ -63,12 +72,13 @@ json ItemList(const SiteSettings& s, const json& items, const SharedTrees* share
   int pos = 1;
   for (const json& stand_in : items) {
     const json& item = SharedTree(stand_in, shared != nullptr ? *shared : kNone);
-    list.push_back({{"@type", "ListItem"},
-                    {"position", pos++},
-                    {"url", Abs(s, item.value("url", ""))},
-                    {"name", item.value("headline", "")}});
+    list.push_back(ListItem(pos++, item.value("headline", ""), "url", Abs(s, item.value("url", ""))));
   }
-  return {{"@type", "ItemList"}, {"numberOfItems", list.size()}, {"itemListElement", list}};
+  json out = json::object();
+  out["@type"] = "ItemList";
+  out["numberOfItems"] = list.size();
+  out["itemListElement"] = std::move(list);
+  return out;
 }
 
 }  // namespace
@@ -78,34 +88,37 @@ std::vector<json> PageJsonLd(const json& model, const PageMetaInput& in, const S
   const std::string canonical = Str(model, {"page", "canonical"});
   const std::string context = "https://schema.org";
   if (in.template_name == "article" && model.contains("article")) {
+    // Built in place: a nested initializer list copies every value once
+    // more (the keys come out sorted either way).
     const json& a = model["article"];
-    json news = {{"@context", context},
-                 {"@type", "NewsArticle"},
-                 {"headline", a.value("headline", "")},
-                 {"url", canonical},
-                 {"mainEntityOfPage", {{"@type", "WebPage"}, {"@id", canonical}}},
-                 {"datePublished", Str(a, {"published", "iso"})},
-                 {"publisher", Organization(s, in.logo_url)},
-                 {"inLanguage", a.value("language", s.language)}};
+    const std::string headline = a.value("headline", "");
+    json news = Pair("@context", context, "@type", "NewsArticle");
+    news["headline"] = headline;
+    news["url"] = canonical;
+    news["mainEntityOfPage"] = Pair("@type", "WebPage", "@id", canonical);
+    news["datePublished"] = Str(a, {"published", "iso"});
+    news["publisher"] = Organization(s, in.logo_url);
+    news["inLanguage"] = a.value("language", s.language);
     std::string description = Str(model, {"page", "description"});
-    if (!description.empty()) news["description"] = description;
+    if (!description.empty()) news["description"] = std::move(description);
     std::string image = Abs(s, Str(a, {"lead_image", "src"}));
     news["image"] = json::array({image.empty() ? in.logo_url : image});
     // The newest of publishing, the last edit and the last correction.
     std::string modified = Str(a, {"modified", "iso"});
     if (modified.empty()) modified = Str(a, {"updated", "iso"});
-    news["dateModified"] = modified.empty() ? news["datePublished"] : json(modified);
+    news["dateModified"] = modified.empty() ? news["datePublished"] : json(std::move(modified));
     json corrections = json::array();
     for (const json& c : List(a, "corrections")) {
-      corrections.push_back({{"@type", "CorrectionComment"},
-                             {"text", c.value("note", "")},
-                             {"datePublished", Str(c, {"at", "iso"})}});
+      json comment = Pair("@type", "CorrectionComment", "text", c.value("note", ""));
+      comment["datePublished"] = Str(c, {"at", "iso"});
+      corrections.push_back(std::move(comment));
     }
     if (!corrections.empty()) news["correction"] = std::move(corrections);
     json authors = json::array();
     for (const json& p : List(a, "authors")) {
-      authors.push_back(
-          {{"@type", "Person"}, {"name", p.value("name", "")}, {"url", Abs(s, p.value("url", ""))}});
+      json person = Pair("@type", "Person", "name", p.value("name", ""));
+      person["url"] = Abs(s, p.value("url", ""));
+      authors.push_back(std::move(person));
     }
     news["author"] = authors.empty() ? json::array({Organization(s, in.logo_url)}) : std::move(authors);
     std::string section = Str(a, {"section", "name"});
@@ -116,24 +129,25 @@ std::vector<json> PageJsonLd(const json& model, const PageMetaInput& in, const S
     docs.push_back(std::move(news));
 
     json crumbs = json::array();
-    crumbs.push_back({{"@type", "ListItem"}, {"position", 1}, {"name", "Home"},
-                      {"item", s.base_url + "/"}});
+    crumbs.push_back(ListItem(1, "Home", "item", s.base_url + "/"));
     if (!section.empty()) {
-      crumbs.push_back({{"@type", "ListItem"}, {"position", 2}, {"name", section},
-                        {"item", Abs(s, Str(a, {"section", "url"}))}});
+      crumbs.push_back(ListItem(2, section, "item", Abs(s, Str(a, {"section", "url"}))));
     }
-    crumbs.push_back({{"@type", "ListItem"}, {"position", crumbs.size() + 1},
-                      {"name", a.value("headline", "")}, {"item", canonical}});
-    docs.push_back({{"@context", context}, {"@type", "BreadcrumbList"}, {"itemListElement", crumbs}});
+    crumbs.push_back(ListItem(static_cast<int>(crumbs.size()) + 1, headline, "item", canonical));
+    json breadcrumbs = Pair("@context", context, "@type", "BreadcrumbList");
+    breadcrumbs["itemListElement"] = std::move(crumbs);
+    docs.push_back(std::move(breadcrumbs));
   } else if (in.template_name == "list" && model.contains("listing")) {
     const json& l = model["listing"];
-    docs.push_back({{"@context", context},
-                    {"@type", "CollectionPage"},
-                    {"name", Str(model, {"page", "title"})},
-                    {"url", canonical},
-                    {"inLanguage", s.language},
-                    {"isPartOf", {{"@type", "WebSite"}, {"name", s.name}, {"url", s.base_url + "/"}}},
-                    {"mainEntity", ItemList(s, List(l, "items"), in.shared)}});
+    json page = Pair("@context", context, "@type", "CollectionPage");
+    page["name"] = Str(model, {"page", "title"});
+    page["url"] = canonical;
+    page["inLanguage"] = s.language;
+    json site = Pair("@type", "WebSite", "name", s.name);
+    site["url"] = s.base_url + "/";
+    page["isPartOf"] = std::move(site);
+    page["mainEntity"] = ItemList(s, List(l, "items"), in.shared);
+    docs.push_back(std::move(page));
   } else if (in.template_name == "home") {
     docs.push_back({{"@context", context},
                     {"@type", "WebSite"},
@@ -164,7 +178,9 @@ void AddPageMetadata(json& model, const PageMetaInput& in, const SiteSettings& s
   json meta = json::object();
   json feeds = json::array();
   for (const auto& [title, type, href] : in.feeds) {
-    feeds.push_back({{"title", title}, {"type", type}, {"href", href}});
+    json feed = Pair("title", title, "type", type);
+    feed["href"] = href;
+    feeds.push_back(std::move(feed));
   }
   meta["feeds"] = std::move(feeds);
   if (in.template_name == "not_found") {
