@@ -2,6 +2,9 @@
 
 #include <array>
 #include <cstdint>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace dateline {
 
@@ -38,31 +41,66 @@ std::size_t Utf8Length(std::string_view s, std::size_t i) {
   return n;
 }
 
-// Per byte: whether it passes through unchanged (printable ASCII, tab, LF
-// and CR) and is not one of `special`.
-constexpr std::array<bool, 256> PlainBytes(std::string_view special) {
+// Which bytes pass through unchanged: printable ASCII, tab, LF and CR,
+// less the `special` ones (at most eight).
+struct PlainSet {
   std::array<bool, 256> plain{};
+  std::array<char, 8> special{};
+  int specials = 0;
+};
+
+constexpr PlainSet PlainBytes(std::string_view special) {
+  PlainSet set;
   for (int u = 0; u < 256; ++u) {
-    plain[static_cast<std::size_t>(u)] = (u >= 0x20 && u < 0x7F) || u == '\t' || u == '\n' || u == '\r';
+    set.plain[static_cast<std::size_t>(u)] = (u >= 0x20 && u < 0x7F) || u == '\t' || u == '\n' || u == '\r';
   }
-  for (char c : special) plain[static_cast<std::uint8_t>(c)] = false;
-  return plain;
+  for (char c : special) {
+    set.plain[static_cast<std::uint8_t>(c)] = false;
+    if (static_cast<std::uint8_t>(c) >= 0x20) set.special[static_cast<std::size_t>(set.specials++)] = c;
+  }
+  return set;
 }
 
-constexpr std::array<bool, 256> kPlainText = PlainBytes("");
-constexpr std::array<bool, 256> kPlainMarkup = PlainBytes("&<>\"'");
-constexpr std::array<bool, 256> kPlainJsonInHtml = PlainBytes("\"\\<>&\t\n\r");
+constexpr PlainSet kPlainText = PlainBytes("");
+constexpr PlainSet kPlainMarkup = PlainBytes("&<>\"'");
+constexpr PlainSet kPlainJsonInHtml = PlainBytes("\"\\<>&\t\n\r");
+static_assert(kPlainMarkup.specials == 5 && kPlainJsonInHtml.specials == 5);
+
+// The end of the run of plain bytes that starts at s[i]. With SSE2 (every
+// x86-64) sixteen bytes are tested at a step: a byte below 0x20 or from
+// 0x7F up, or a special one, ends the run there; tab, LF and CR end it too
+// (plain, but below 0x20), which only sends them the slow way. The escapes
+// spent most of their time in the byte-at-a-time loop below (callgrind:
+// 9% of a story page, some 240 strings a page).
+std::size_t PlainRunEnd(std::string_view s, std::size_t i, const PlainSet& set) {
+#ifdef __SSE2__
+  if (i + 16 <= s.size()) {
+    __m128i special[8];
+    for (int k = 0; k < set.specials; ++k) special[k] = _mm_set1_epi8(set.special[static_cast<std::size_t>(k)]);
+    const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
+    for (; i + 16 <= s.size(); i += 16) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      // Signed: the bytes from 0x80 up are negative, below 0x20 too.
+      __m128i stop = _mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, del));
+      for (int k = 0; k < set.specials; ++k) stop = _mm_or_si128(stop, _mm_cmpeq_epi8(x, special[k]));
+      const int mask = _mm_movemask_epi8(stop);
+      if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    }
+  }
+#endif
+  while (i < s.size() && set.plain[static_cast<std::uint8_t>(s[i])]) ++i;
+  return i;
+}
 
 // Walks valid UTF-8 code points, calling `ascii(c)` for bytes < 0x80 that are
 // allowed and appending multi-byte sequences as they are. Runs of `plain`
 // bytes (which `ascii` must append unchanged) are appended whole.
 template <typename F>
-std::string Walk(std::string_view s, F ascii, const std::array<bool, 256>& plain) {
+std::string Walk(std::string_view s, F ascii, const PlainSet& plain) {
   std::string out;
   out.reserve(s.size() + s.size() / 8);
   for (std::size_t i = 0; i < s.size();) {
-    std::size_t run = i;
-    while (run < s.size() && plain[static_cast<std::uint8_t>(s[run])]) ++run;
+    std::size_t run = PlainRunEnd(s, i, plain);
     if (run > i) {
       out.append(s.data() + i, run - i);
       i = run;
@@ -117,8 +155,8 @@ std::string EscapeJsonInHtml(std::string_view s) {
 void AppendJsonInHtml(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   for (std::size_t i = 0; i < s.size();) {
-    std::size_t run = i;  // printable ASCII needing no escape, appended whole
-    while (run < s.size() && kPlainJsonInHtml[static_cast<std::uint8_t>(s[run])]) ++run;
+    // Printable ASCII needing no escape, appended whole.
+    std::size_t run = PlainRunEnd(s, i, kPlainJsonInHtml);
     if (run > i) {
       out.append(s.data() + i, run - i);
       i = run;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace dateline {
 namespace {
 
@@ -49,6 +52,28 @@ TEST(EscapeHtml, TextAroundAnyByteIsKeptAsItIs) {
   EXPECT_EQ(EscapeHtml("x<y & z\xC3\xA9 \x01ok\xFF\"end\""),
             "x&lt;y &amp; z\xC3\xA9 ok\xEF\xBF\xBD&quot;end&quot;");
   EXPECT_EQ(EscapeXml("a'b"), "a&#39;b");
+}
+
+TEST(Escapes, AByteOrCharacterIsEscapedAloneWhereverItStandsInALongText) {
+  // Runs of plain text are found sixteen bytes at a time: every position in
+  // three blocks, every byte, and characters of 2 to 4 bytes across a block
+  // boundary, for each escape.
+  std::vector<std::string> pieces;
+  for (int b = 0; b < 256; ++b) pieces.emplace_back(1, static_cast<char>(b));
+  for (const char* c : {"\xC3\xA9", "\xE2\x80\xA8", "\xF0\x9F\x98\x80", "\xE0\x80\xBC", "a\xC3"}) {
+    pieces.emplace_back(c);
+  }
+  const std::string text = "The quick brown fox jumps over the lazy dog and keeps running far";
+  for (const std::string& piece : pieces) {
+    for (std::size_t at = 0; at <= 48; ++at) {
+      const std::string before = text.substr(0, at), after = text.substr(at, 40);
+      const std::string in = before + piece + after;
+      EXPECT_EQ(EscapeHtml(in), before + EscapeHtml(piece) + after) << at;
+      EXPECT_EQ(EscapeXml(in), before + EscapeXml(piece) + after) << at;
+      EXPECT_EQ(EscapeJsonInHtml(in), before + EscapeJsonInHtml(piece) + after) << at;
+      EXPECT_EQ(ValidUtf8(in), before + ValidUtf8(piece) + after) << at;
+    }
+  }
 }
 
 TEST(EscapeXml, EveryByteIsSafe) {
