@@ -1156,18 +1156,26 @@ class SqliteStore final : public Store {
     for (Article& a : list) {
       if (by_id.emplace(a.id, &a).second) ids.push_back(a.id);
     }
-    const std::string id_list = IdsJson(ids);
     // Each query walks the id list and looks each id up by the primary key
     // (article_id, ...): an `IN (SELECT ... json_each)` list and an ORDER
     // BY each made SQLite open a temporary b-tree of its own, which for the
     // one story of a story page was most of its store time (perf of `serve`
-    // with the cache off). Rows come grouped by article; each group is put
-    // in position order here.
+    // with the cache off). One story (a story page's own) is looked up by
+    // its id alone: the JSON list's table function cost more than the
+    // lookup. Rows come grouped by article; each group is put in position
+    // order here.
+    const bool one = ids.size() == 1;
+    const std::string id_list = one ? std::string() : IdsJson(ids);
     std::vector<std::pair<std::int64_t, std::string>> rows;
-    auto fill = [&](const char* sql, std::vector<std::string> Article::*field) -> Status {
-      auto st = db.Prepare(sql);
+    auto fill = [&](const char* list_sql, const char* one_sql,
+                    std::vector<std::string> Article::*field) -> Status {
+      auto st = db.Prepare(one ? one_sql : list_sql);
       if (!st) return st.error();
-      st->Bind(1, id_list);
+      if (one) {
+        st->Bind(1, ids.front());
+      } else {
+        st->Bind(1, id_list);
+      }
       Article* current = nullptr;
       auto flush = [&] {
         if (current == nullptr) return;
@@ -1191,14 +1199,19 @@ class SqliteStore final : public Store {
     DL_RETURN_IF_ERROR(fill(
         "SELECT x.article_id, x.position, t.name FROM json_each(?1) j "
         "CROSS JOIN article_tags x ON x.article_id = j.value JOIN tags t ON t.id = x.tag_id",
+        "SELECT x.article_id, x.position, t.name FROM article_tags x "
+        "JOIN tags t ON t.id = x.tag_id WHERE x.article_id = ?1",
         &Article::tags));
     DL_RETURN_IF_ERROR(fill(
         "SELECT x.article_id, x.position, u.name FROM json_each(?1) j "
         "CROSS JOIN article_authors x ON x.article_id = j.value JOIN authors u ON u.id = x.author_id",
+        "SELECT x.article_id, x.position, u.name FROM article_authors x "
+        "JOIN authors u ON u.id = x.author_id WHERE x.article_id = ?1",
         &Article::authors));
     DL_RETURN_IF_ERROR(fill(
         "SELECT p.article_id, p.position, p.pinned_slug FROM json_each(?1) j "
         "CROSS JOIN related_pins p ON p.article_id = j.value",
+        "SELECT p.article_id, p.position, p.pinned_slug FROM related_pins p WHERE p.article_id = ?1",
         &Article::related_pins));
     // The same id twice in a list (never from one query) gets the first's.
     for (Article& a : list) {

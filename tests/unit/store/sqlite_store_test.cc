@@ -161,6 +161,19 @@ TEST_F(StoreTest, ListsCarryEachStorysOwnTagsAuthorsAndPinsInOrder) {
   EXPECT_EQ((*by_ids)[2].slug, "b");
   EXPECT_EQ((*by_ids)[2].tags, (std::vector<std::string>{"Mining", "Apples", "Zinc"}));
   EXPECT_TRUE(store_->GetArticles({})->empty());
+  // One story alone (read by its id, not through a list): the same links,
+  // in the same order.
+  for (const Article* one : {&a, &b, &c}) {
+    auto by_slug = store_->GetArticleBySlug(one->slug);
+    ASSERT_TRUE(by_slug.has_value()) << by_slug.error().ToString();
+    EXPECT_EQ(by_slug->tags, one->tags) << one->slug;
+    EXPECT_EQ(by_slug->authors, one->authors) << one->slug;
+    EXPECT_EQ(by_slug->related_pins, one->related_pins) << one->slug;
+    auto alone = store_->GetArticles({one->id});
+    ASSERT_TRUE(alone.has_value());
+    ASSERT_EQ(alone->size(), 1u);
+    EXPECT_EQ(alone->front(), *by_slug);
+  }
   // A repeated id comes twice, each with the story's links.
   auto twice = store_->GetArticles({a.id, c.id, a.id});
   ASSERT_TRUE(twice.has_value()) << twice.error().ToString();
