@@ -595,6 +595,18 @@ TEST_F(StoreTest, BulkTransactionIntoAStoreOfFewStoriesMakesItsIndexesOnceAtTheE
   EXPECT_EQ(*store_->CountArticles(water), 5);
 }
 
+TEST_F(StoreTest, BulkTransactionThatSavesNoStoryKeepsTheIndexes) {
+  // Related News lists of a reindex are stored in a bulk transaction too.
+  std::string path = dir_ / "site.db";
+  Article a = Save(Make("a", 1000));
+  Article b = Save(Make("b", 2000));
+  const std::int64_t version = SchemaVersionOf(path);
+  Status s = store_->BulkTransaction([&]() -> Status { return store_->SetRelated(a.id, {b.id}); });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(SchemaVersionOf(path), version);
+  EXPECT_EQ(*store_->GetRelated(a.id), std::vector<std::int64_t>{b.id});
+}
+
 TEST_F(StoreTest, BulkTransactionKeepsTheIndexesOfAStoreOfManyStories) {
   std::string path = dir_ / "site.db";
   Status s = store_->BulkTransaction([&]() -> Status {
