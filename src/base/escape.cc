@@ -52,11 +52,14 @@ struct PlainSet {
 constexpr PlainSet PlainBytes(std::string_view special) {
   PlainSet set;
   for (int u = 0; u < 256; ++u) {
-    set.plain[static_cast<std::size_t>(u)] = (u >= 0x20 && u < 0x7F) || u == '\t' || u == '\n' || u == '\r';
+    set.plain[static_cast<std::size_t>(u)] =
+        (u >= 0x20 && u < 0x7F) || u == '\t' || u == '\n' || u == '\r';
   }
   for (char c : special) {
     set.plain[static_cast<std::uint8_t>(c)] = false;
-    if (static_cast<std::uint8_t>(c) >= 0x20) set.special[static_cast<std::size_t>(set.specials++)] = c;
+    if (static_cast<std::uint8_t>(c) >= 0x20) {
+      set.special[static_cast<std::size_t>(set.specials++)] = c;
+    }
   }
   return set;
 }
@@ -76,15 +79,21 @@ std::size_t PlainRunEnd(std::string_view s, std::size_t i, const PlainSet& set) 
 #ifdef __SSE2__
   if (i + 16 <= s.size()) {
     __m128i special[8];
-    for (int k = 0; k < set.specials; ++k) special[k] = _mm_set1_epi8(set.special[static_cast<std::size_t>(k)]);
+    for (int k = 0; k < set.specials; ++k) {
+      special[k] = _mm_set1_epi8(set.special[static_cast<std::size_t>(k)]);
+    }
     const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
     for (; i + 16 <= s.size(); i += 16) {
       const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
       // Signed: the bytes from 0x80 up are negative, below 0x20 too.
       __m128i stop = _mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, del));
-      for (int k = 0; k < set.specials; ++k) stop = _mm_or_si128(stop, _mm_cmpeq_epi8(x, special[k]));
+      for (int k = 0; k < set.specials; ++k) {
+        stop = _mm_or_si128(stop, _mm_cmpeq_epi8(x, special[k]));
+      }
       const int mask = _mm_movemask_epi8(stop);
-      if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+      if (mask != 0) {
+        return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+      }
     }
   }
 #endif

@@ -38,7 +38,8 @@ void ParallelFor(std::size_t n, int threads, const std::function<void(std::size_
   if (first) std::rethrow_exception(first);
 }
 
-Status Pipeline(const std::function<bool(int slot)>& make, const std::function<Status(int slot)>& use) {
+Status Pipeline(const std::function<bool(int slot)>& make,
+                const std::function<Status(int slot)>& use) {
   std::mutex mu;
   std::condition_variable changed;
   std::int64_t made = 0, used = 0;  // chunks

@@ -27,6 +27,7 @@ void ParallelFor(std::size_t n, int threads, const std::function<void(std::size_
 // chunk was used. A failed use stops both stages and its Status is
 // returned (make is not called again); an exception from either stage is
 // rethrown here once the helper has stopped.
-Status Pipeline(const std::function<bool(int slot)>& make, const std::function<Status(int slot)>& use);
+Status Pipeline(const std::function<bool(int slot)>& make,
+                const std::function<Status(int slot)>& use);
 
 }  // namespace dateline

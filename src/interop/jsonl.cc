@@ -172,8 +172,7 @@ Result<JsonlImportReport> ImportJsonl(std::istream& in, Store& store,
       c.a = ToArticle(obj, options, c.err);
       return c;
     };
-    DL_RETURN_IF_ERROR(ForEachJsonObjectAhead<Converted>(
-        in, problems, convert, [&](int line, Converted& c) -> Status {
+    auto write = [&](int line, Converted& c) -> Status {
       ++report.lines;
       if (!c.err.items.empty()) {
         for (const FieldProblem& e : c.err.items) {
@@ -209,7 +208,8 @@ Result<JsonlImportReport> ImportJsonl(std::istream& in, Store& store,
       }
       (existing ? report.updated : report.inserted)++;
       return Status::Ok();
-    }));
+    };
+    DL_RETURN_IF_ERROR(ForEachJsonObjectAhead<Converted>(in, problems, convert, write));
     if (problems.count() > 0) return Status::InvalidArgument("rolled back");
     return Status::Ok();
   });

@@ -424,8 +424,7 @@ Result<NinjsImportReport> ImportNinjs(std::istream& in, Store& store,
       c.m = ToArticle(obj, options, c.err);
       return c;
     };
-    DL_RETURN_IF_ERROR(ForEachJsonObjectAhead<Converted>(
-        in, problems, convert, [&](int line, Converted& c) -> Status {
+    auto write = [&](int line, Converted& c) -> Status {
       ++report.items;
       if (!c.err.items.empty()) {
         for (const std::string& e : c.err.items) problems.Add(line, e);
@@ -475,7 +474,8 @@ Result<NinjsImportReport> ImportNinjs(std::istream& in, Store& store,
       DL_RETURN_IF_ERROR(store.PutExternalId({std::string(kSystem), m.uri, "article", a.id, version}));
       (existing ? report.updated : report.inserted)++;
       return Status::Ok();
-    }));
+    };
+    DL_RETURN_IF_ERROR(ForEachJsonObjectAhead<Converted>(in, problems, convert, write));
     if (problems.count() > 0) return Status::InvalidArgument("rolled back");
     return Status::Ok();
   });

@@ -42,8 +42,12 @@ void Write(const nlohmann::json& j, std::string& out) {
       AppendJsonInHtml(out, j.get_ref<const std::string&>());
       out += '"';
       return;
-    case json::value_t::number_integer: out += std::to_string(j.get<std::int64_t>()); return;
-    case json::value_t::number_unsigned: out += std::to_string(j.get<std::uint64_t>()); return;
+    case json::value_t::number_integer:
+      out += std::to_string(j.get<std::int64_t>());
+      return;
+    case json::value_t::number_unsigned:
+      out += std::to_string(j.get<std::uint64_t>());
+      return;
     case json::value_t::boolean:
     case json::value_t::number_float: out += j.dump(); return;
     default: out += "null"; return;

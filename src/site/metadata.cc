@@ -72,7 +72,8 @@ json ItemList(const SiteSettings& s, const json& items, const SharedTrees* share
   int pos = 1;
   for (const json& stand_in : items) {
     const json& item = SharedTree(stand_in, shared != nullptr ? *shared : kNone);
-    list.push_back(ListItem(pos++, item.value("headline", ""), "url", Abs(s, item.value("url", ""))));
+    list.push_back(
+        ListItem(pos++, item.value("headline", ""), "url", Abs(s, item.value("url", ""))));
   }
   json out = json::object();
   out["@type"] = "ItemList";

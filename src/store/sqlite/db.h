@@ -86,7 +86,8 @@ class Db {
   std::string TrySetJournalMode(std::string_view mode);
   // Reads through the memory map (the default) or through pread. A scan of
   // a whole table maps it page by page, and the mapped pages count in the
-  // process's resident memory: a bulk write turns the map off meanwhile.
+  // process's resident memory: an import that makes its indexes anew turns
+  // the map off meanwhile (SqliteStore::DeferIndexes).
   Status MapMemory(bool on);
   // Whether a transaction is open (BEGIN without COMMIT or ROLLBACK yet).
   bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }

@@ -1080,7 +1080,9 @@ class SqliteStore final : public Store {
     st->Reset();
     if (names.empty()) return Status::Ok();
     DL_RETURN_IF_ERROR(db_.MapMemory(false));
-    for (const std::string& name : names) DL_RETURN_IF_ERROR(db_.Exec("DROP INDEX \"" + name + "\""));
+    for (const std::string& name : names) {
+      DL_RETURN_IF_ERROR(db_.Exec("DROP INDEX \"" + name + "\""));
+    }
     return Status::Ok();
   }
 
@@ -1216,7 +1218,8 @@ class SqliteStore final : public Store {
     DL_RETURN_IF_ERROR(fill(
         "SELECT p.article_id, p.position, p.pinned_slug FROM json_each(?1) j "
         "CROSS JOIN related_pins p ON p.article_id = j.value",
-        "SELECT p.article_id, p.position, p.pinned_slug FROM related_pins p WHERE p.article_id = ?1",
+        "SELECT p.article_id, p.position, p.pinned_slug FROM related_pins p "
+        "WHERE p.article_id = ?1",
         &Article::related_pins));
     // The same id twice in a list (never from one query) gets the first's.
     for (Article& a : list) {

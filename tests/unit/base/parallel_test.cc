@@ -78,17 +78,17 @@ TEST(Pipeline, UsesEveryChunkInOrderWhileTheNextIsMadeOnAnotherThread) {
 TEST(Pipeline, AFailedUseStopsTheMaking) {
   std::atomic<int> made{0};
   int used = 0;
-  Status s = Pipeline([&](int) { return ++made < 1000; },
-                      [&](int) { return ++used == 3 ? Status::InvalidArgument("chunk 3") : Status::Ok(); });
+  Status s = Pipeline(
+      [&](int) { return ++made < 1000; },
+      [&](int) { return ++used == 3 ? Status::InvalidArgument("chunk 3") : Status::Ok(); });
   EXPECT_EQ(s.message(), "chunk 3");
   EXPECT_EQ(used, 3);
   EXPECT_LE(made.load(), 4);  // at most the one chunk made ahead of the failed use
 }
 
 TEST(Pipeline, RethrowsAFailureOfEitherStage) {
-  EXPECT_THROW(Pipeline(
-                   [](int) -> bool { throw std::runtime_error("make"); },
-                   [](int) { return Status::Ok(); }),
+  EXPECT_THROW(Pipeline([](int) -> bool { throw std::runtime_error("make"); },
+                        [](int) { return Status::Ok(); }),
                std::runtime_error);
   int made = 0;
   EXPECT_THROW(Pipeline([&](int) { return ++made < 100; },
