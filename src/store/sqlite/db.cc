@@ -17,6 +17,11 @@ Stmt& Stmt::Bind(int i, std::string_view v) {
   return *this;
 }
 
+Stmt& Stmt::BindRef(int i, std::string_view v) {
+  sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  return *this;
+}
+
 Stmt& Stmt::Bind(int i, const std::optional<std::int64_t>& v) {
   return v ? Bind(i, *v) : BindNull(i);
 }

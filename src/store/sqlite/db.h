@@ -36,6 +36,11 @@ class Stmt {
   // Binding is 1-based, as in SQLite.
   Stmt& Bind(int i, std::int64_t v);
   Stmt& Bind(int i, std::string_view v);
+  // The same without SQLite's copy of the text, which must then stay as it
+  // is until the statement is reset (its Stmt is gone or Reset): for a
+  // row's long fields (a story's body) bound from an object that outlives
+  // the statement's run.
+  Stmt& BindRef(int i, std::string_view v);
   Stmt& Bind(int i, const std::optional<std::int64_t>& v);
   Stmt& BindNull(int i);
 
