@@ -161,6 +161,16 @@ Result<JsonlImportReport> ImportJsonl(std::istream& in, Store& store,
   std::map<std::string, int> seen_slugs;  // slug -> first line using it
 
   Status tx = store.BulkTransaction([&]() -> Status {
+    // Into a store with no story yet, a line can only update a story of an
+    // earlier line, which seen_slugs turns away: no slug is looked up in
+    // the store (3% of an import's instructions, on its writing thread).
+    auto any = store.FirstArticleIds(ArticleQuery{}, 1);
+    if (!any) return any.error();
+    const bool empty_store = any->empty();
+    auto stored = [&](std::string_view slug) -> Result<Article> {
+      if (empty_store) return Fail(Status::NotFound("article \"" + std::string(slug) + "\""));
+      return store.GetArticleBySlug(slug);
+    };
     // Lines are read, parsed and checked on a helper thread while this one
     // writes the lines before them.
     struct Converted {
@@ -183,7 +193,7 @@ Result<JsonlImportReport> ImportJsonl(std::istream& in, Store& store,
       Article& a = c.a;
       if (a.slug.empty()) {
         a.slug = UniqueSlug(Slugify(a.headline), [&](std::string_view s) {
-          return seen_slugs.contains(std::string(s)) || store.GetArticleBySlug(s).has_value();
+          return seen_slugs.contains(std::string(s)) || stored(s).has_value();
         });
       }
       auto [it, fresh] = seen_slugs.emplace(a.slug, line);
@@ -193,7 +203,7 @@ Result<JsonlImportReport> ImportJsonl(std::istream& in, Store& store,
         return Status::Ok();
       }
       if (problems.count() > 0) return Status::Ok();  // keep validating, write nothing more
-      auto existing = store.GetArticleBySlug(a.slug);
+      auto existing = stored(a.slug);
       if (existing) {
         a.id = existing->id;
         a.owner_id = existing->owner_id;

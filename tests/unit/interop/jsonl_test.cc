@@ -181,6 +181,25 @@ TEST_F(JsonlTest, SeoFieldsComeAfterFeaturedAndSurviveExportImportExport) {
   EXPECT_EQ(Export(*second), exported);
 }
 
+TEST_F(JsonlTest, StoriesWithoutASlugGetOneFreeInTheFileAndInTheStore) {
+  // Into an empty store slugs are checked against the file alone; into a
+  // store with stories, against those too; a slug given again updates.
+  auto store = Open("slugs.db");
+  const std::string same = R"({"headline":"Floods in the north","body":"Text."})";
+  auto first = Import(*store, same + "\n" + same + "\n");
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  EXPECT_EQ(first->inserted, 2);
+  EXPECT_TRUE(store->GetArticleBySlug("floods-in-the-north").has_value());
+  EXPECT_TRUE(store->GetArticleBySlug("floods-in-the-north-2").has_value());
+  const std::string given = R"({"slug":"floods-in-the-north","headline":"Floods, again","body":"New."})";
+  auto second = Import(*store, same + "\n" + given + "\n");
+  ASSERT_TRUE(second.has_value()) << second.error().ToString();
+  EXPECT_EQ(second->inserted, 1);
+  EXPECT_EQ(second->updated, 1);
+  EXPECT_TRUE(store->GetArticleBySlug("floods-in-the-north-3").has_value());
+  EXPECT_EQ(store->GetArticleBySlug("floods-in-the-north")->headline, "Floods, again");
+}
+
 TEST_F(JsonlTest, EmptySeoFieldsAreLeftOutAndImportAsEmpty) {
   Article a;
   a.slug = "plain";
