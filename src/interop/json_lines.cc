@@ -95,20 +95,4 @@ Status JsonLineReader::status() const {
   return Status::Ok();
 }
 
-Status ForEachJsonObject(std::istream& in, LineProblems& problems,
-                         const std::function<Status(int line, const nlohmann::json&)>& fn) {
-  JsonLineReader reader(in);
-  int line = 0;
-  nlohmann::json obj;
-  std::string problem;
-  while (reader.Next(line, obj, problem)) {
-    if (!problem.empty()) {
-      problems.Add(line, problem);
-      continue;
-    }
-    DL_RETURN_IF_ERROR(fn(line, obj));
-  }
-  return reader.status();
-}
-
 }  // namespace dateline

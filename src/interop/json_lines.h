@@ -5,11 +5,10 @@
 // ("N problems in the import; nothing was written" followed by the lines).
 // JsonLineReader reads `in` line by line (CRLF tolerated, blank lines
 // skipped) and gives each line's object, or the reason it is none.
-// ForEachJsonObject records unparsable or non-object lines as problems and
-// calls `fn` with each object; a non-ok Status from `fn` stops the reading
+// ForEachJsonObjectAhead records unparsable or non-object lines as
+// problems and hands each object on, converted on a helper thread that
+// reads and parses ahead; a non-ok Status from the use stops the reading
 // and is returned. A read error is an IOError naming the last line read.
-// ForEachJsonObjectAhead is the same in two stages, the reading, parsing
-// and converting of lines on a helper thread ahead of their use.
 // No shared state; thread-safe as long as each call has its own stream.
 #pragma once
 
@@ -52,9 +51,6 @@ class JsonLineReader {
   std::string text_;
   int line_ = 0;
 };
-
-Status ForEachJsonObject(std::istream& in, LineProblems& problems,
-                         const std::function<Status(int line, const nlohmann::json&)>& fn);
 
 // Each object is turned into an Item by `convert` on a helper thread,
 // which reads and parses ahead, and the Items are given to `use` on the

@@ -408,8 +408,6 @@ Page Site::ListPage(std::string_view kind, const ArticleQuery& query, json heade
   // (it would reveal stories readers cannot see).
   if (total == 0 && kind != "section" && kind != "latest") return NotFound();
   if (page > std::max(pages, 1) || page > settings_.max_page) return NotFound();
-  SharedTrees shared;
-  json items = Items(cards, shared);
 
   std::string path = page == 1 ? base_path : base_path + "page/" + std::to_string(page) + "/";
   std::string title = header.value("title", "");
@@ -420,12 +418,11 @@ Page Site::ListPage(std::string_view kind, const ArticleQuery& query, json heade
                                                : "Stories from " + title + ".";
   Page p;
   p.template_name = "list";
-  p.shared = std::move(shared);
   p.model = Chrome(shown_title, description, path,
                    kind == "section" ? header.value("slug", "") : "");
   header["kind"] = kind;
   header["is_" + std::string(kind)] = true;
-  header["items"] = std::move(items);
+  header["items"] = Items(cards, p.shared);
   header["count"] = total;
   json pagination = {{"current", page}, {"total", std::max(pages, 1)}};
   if (page > 1) {
@@ -471,7 +468,11 @@ Page Site::HomePage() {
       q.section_slug = s.slug;
       std::vector<CardPtr> list = ListedCards(q, now, shown, 3);
       if (list.empty()) continue;
-      blocks.push_back({{"name", s.name}, {"url", "/category/" + s.slug + "/"}, {"items", Items(list, p.shared)}});
+      json block = json::object();
+      block["name"] = s.name;
+      block["url"] = "/category/" + s.slug + "/";
+      block["items"] = Items(list, p.shared);
+      blocks.push_back(std::move(block));
     }
   }
   p.model["sections"] = std::move(blocks);
@@ -560,8 +561,8 @@ Page Site::ArticleView(const Article& a) {
     notes.push_back({{"note", c.note}, {"at", Time(c.at)}});
     modified = std::max(modified, c.at);
   }
-  article["has_corrections"] = !notes.empty();
   const bool corrected = !notes.empty();
+  article["has_corrections"] = corrected;
   article["corrections"] = std::move(notes);
   article["modified"] = Time(modified);
   // "Updated" for a change after the first minute, and always once corrected.

@@ -37,11 +37,13 @@ TEST(JsonLines, EachLineIsWhatNlohmannWouldParse) {
   std::istringstream in(input);
   LineProblems problems(10);
   std::vector<nlohmann::json> seen;
-  Status s = ForEachJsonObject(in, problems, [&](int line, const nlohmann::json& obj) {
-    EXPECT_LE(line, static_cast<int>(lines.size()));
-    seen.push_back(obj);
-    return Status::Ok();
-  });
+  Status s = ForEachJsonObjectAhead<nlohmann::json>(
+      in, problems, [](int, const nlohmann::json& obj) { return obj; },
+      [&](int line, nlohmann::json& obj) {
+        EXPECT_LE(line, static_cast<int>(lines.size()));
+        seen.push_back(obj);
+        return Status::Ok();
+      });
   ASSERT_TRUE(s.ok()) << s.ToString();
   ASSERT_EQ(seen.size(), lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -59,9 +61,10 @@ TEST(JsonLines, EachLineIsWhatNlohmannWouldParse) {
 }
 
 TEST(JsonLines, AheadGivesTheSameObjectsAndProblemsInLineOrder) {
-  // Over several chunks of lines, with broken lines among them: the two
-  // readers give the same items and the same problems, in the same order
-  // relative to each other, and the conversion runs on another thread.
+  // Over several chunks of lines, with broken lines among them: the ahead
+  // reader gives the items and problems the line reader gives one at a
+  // time, in the same order relative to each other, and the conversion
+  // runs on another thread.
   std::string input;
   for (int i = 1; i <= 700; ++i) {
     if (i % 97 == 0) input += "{\"broken\": \n";
@@ -71,11 +74,19 @@ TEST(JsonLines, AheadGivesTheSameObjectsAndProblemsInLineOrder) {
   std::vector<std::string> plain, ahead;
   LineProblems plain_problems(100), ahead_problems(100);
   std::istringstream in1(input);
-  ASSERT_TRUE(ForEachJsonObject(in1, plain_problems, [&](int line, const nlohmann::json& obj) {
-                plain.push_back(std::to_string(line) + " " + obj.dump() + " after " +
-                                std::to_string(plain_problems.count()));
-                return Status::Ok();
-              }).ok());
+  JsonLineReader reader(in1);  // the same lines, one at a time on this thread
+  int line = 0;
+  nlohmann::json obj;
+  std::string problem;
+  while (reader.Next(line, obj, problem)) {
+    if (!problem.empty()) {
+      plain_problems.Add(line, problem);
+      continue;
+    }
+    plain.push_back(std::to_string(line) + " " + obj.dump() + " after " +
+                    std::to_string(plain_problems.count()));
+  }
+  ASSERT_TRUE(reader.status().ok());
   std::istringstream in2(input);
   std::set<std::thread::id> converters;
   Status s = ForEachJsonObjectAhead<std::string>(
