@@ -14,10 +14,21 @@
 //                 (XAPIAN_FLUSH_THRESHOLD, set by SearchIndex::Open) inside
 //                 PutMany, so that work is counted here.
 //   commit        the one Commit() after the last PutMany.
+//   baseline      the same words of the first --baseline stories (5,000 by
+//                 default) through Xapian alone, on every core: each thread
+//                 a TermGenerator (English stemmer, positions, the same
+//                 prefixes and weights) and add_document into a shard of its
+//                 own, committed; no values, boolean terms, stored text or
+//                 spelling table, and a smaller index than the build's. The
+//                 fastest the index could be built with Xapian on this
+//                 machine, an upper bound for the index build above.
 //   index size    the folder's allocated size, as du counts it.
 //   search        p50/p99/max latency of Search() over a mixed query set built
 //                 deterministically from the corpus's own words (target p99
-//                 <= 5 ms), and per query kind.
+//                 <= 5 ms), and per query kind; beside it, its baseline: each
+//                 query right after through Xapian alone (its query parser
+//                 as Search sets it up, the filters as plain Xapian queries,
+//                 the first ten matches; no snippets, spelling or count).
 //   related       p50/p99 of Related() per story over ~1,000 stories spread
 //                 over the corpus (target <= 5 ms/story; the first call, which
 //                 fits the LSA model, is reported on its own), beside the baseline,
@@ -27,7 +38,7 @@
 //                 included; the corpus itself is streamed, not held).
 //
 // Usage: search_speed CORPUS.jsonl [--index DIR [--reuse]] [--queries N]
-//                     [--stories N] [--related N]
+//                     [--stories N] [--related N] [--baseline N]
 // --reuse searches an index an earlier run kept in DIR (same corpus and
 // --stories) without building it again: for measuring search and related
 // news on 100,000 stories more than once.
@@ -45,6 +56,7 @@
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <string_view>
@@ -55,6 +67,7 @@
 #include "base/parallel.h"
 #include "core/time_zone.h"
 #include "search/index.h"
+#include "search/schema.h"
 
 using namespace dateline;
 using Steady = std::chrono::steady_clock;
@@ -175,10 +188,82 @@ std::string Ms(double seconds) {
   return buf;
 }
 
+// A story's words as the baseline indexes them.
+struct BareStory {
+  std::string headline, dek, dateline, text;
+};
+
+// Stories per second of Xapian alone (see "baseline" at the top): `threads`
+// shards in `dir`, each a run of consecutive stories, wall time from the
+// first add_document to the last commit. Throws Xapian::Error.
+double BareXapianRate(const std::vector<BareStory>& stories, int threads, const std::string& dir) {
+  const auto n = static_cast<std::size_t>(std::max(threads, 1));
+  const std::size_t per = (stories.size() + n - 1) / n;
+  std::vector<std::string> failed(n);
+  std::filesystem::create_directories(dir);
+  auto t0 = Steady::now();
+  ParallelFor(n, static_cast<int>(n), [&](std::size_t k) {
+    try {
+      Xapian::WritableDatabase db(dir + "/" + std::to_string(k), Xapian::DB_CREATE_OR_OVERWRITE);
+      Xapian::TermGenerator tg;
+      tg.set_stemmer(Xapian::Stem("english"));
+      tg.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
+      for (std::size_t i = k * per; i < std::min(stories.size(), (k + 1) * per); ++i) {
+        const BareStory& s = stories[i];
+        Xapian::Document doc;
+        tg.set_document(doc);
+        search_schema::IndexStoryWords(tg, s.headline, s.dek, s.dateline, s.text);
+        db.add_document(doc);
+      }
+      db.commit();
+    } catch (const Xapian::Error& e) {
+      failed[k] = e.get_description();
+    }
+  });
+  const double seconds = Since(t0);
+  for (const std::string& f : failed) {
+    if (!f.empty()) throw Xapian::DatabaseError(f);
+  }
+  return static_cast<double>(stories.size()) / seconds;
+}
+
+// The baseline of one query (see "search" at the top): Xapian's query
+// parser set up as SearchIndex::Search sets it, the filters as plain
+// Xapian queries (a section term, a value range on the publish time, a sort
+// by it), and the first ten matches; no snippets, spelling or count.
+void BareXapianSearch(Xapian::Database& db, const SearchQuery& q) {
+  namespace sc = search_schema;
+  Xapian::QueryParser qp;
+  qp.set_database(db);
+  qp.set_stemmer(Xapian::Stem("english"));
+  qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+  qp.set_default_op(Xapian::Query::OP_AND);
+  qp.add_prefix("title", std::string(sc::kHeadlinePrefix));
+  qp.add_boolean_prefix("section", std::string(sc::kSectionPrefix));
+  qp.set_max_expansion(20, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+  const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                         Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD;
+  Xapian::Query query = qp.parse_query(q.text, flags, std::string(sc::kContentPrefix));
+  if (!q.section.empty()) {
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(std::string(sc::kSectionPrefix) + q.section));
+  }
+  if (q.from || q.to) {
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                          Xapian::Query(Xapian::Query::OP_VALUE_RANGE, sc::kPublishedSlot,
+                                        Xapian::sortable_serialise(q.from ? static_cast<double>(*q.from) : -1e18),
+                                        Xapian::sortable_serialise(q.to ? static_cast<double>(*q.to) : 1e18)));
+  }
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  if (q.newest_first) enquire.set_sort_by_value_then_relevance(sc::kPublishedSlot, true);
+  Xapian::MSet mset = enquire.get_mset(0, 10);
+  for (auto it = mset.begin(); it != mset.end(); ++it) (void)*it;
+}
+
 int Usage() {
   std::fprintf(stderr,
                "usage: search_speed CORPUS.jsonl [--index DIR [--reuse]] [--queries N] [--stories N] "
-               "[--related N]\n"
+               "[--related N] [--baseline N]\n"
                "  --reuse  search the index already in DIR (built by an earlier run with the\n"
                "           same corpus and --stories) instead of building it\n");
   return 2;
@@ -188,7 +273,7 @@ int Usage() {
 
 int main(int argc, char** argv) {
   std::string corpus, index_dir;
-  long long max_stories = -1, n_queries = 2000, n_related = 1000;
+  long long max_stories = -1, n_queries = 2000, n_related = 1000, n_baseline = 5000;
   bool reuse = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -211,6 +296,8 @@ int main(int argc, char** argv) {
       if (!number(max_stories)) return Usage();
     } else if (a == "--related") {
       if (!number(n_related)) return Usage();
+    } else if (a == "--baseline") {
+      if (!number(n_baseline)) return Usage();
     } else if (a == "--reuse") {
       reuse = true;
     } else if (!a.empty() && a[0] == '-') {
@@ -257,6 +344,7 @@ int main(int argc, char** argv) {
   std::unordered_map<std::string, WordStat, StringHash, std::equal_to<>> words;
   std::vector<Sample> samples;
   std::vector<std::string> sections;
+  std::vector<BareStory> bare;  // the baseline's stories
   Rng sample_rng(42);
   double parse_s = 0, put_s = 0;
   std::int64_t n = 0;
@@ -353,6 +441,9 @@ int main(int argc, char** argv) {
       s.section = d.section;
       samples.push_back(std::move(s));
     }
+    if (static_cast<long long>(bare.size()) < n_baseline) {
+      bare.push_back({d.headline, d.dek, d.dateline, d.text});
+    }
     batch_ids.push_back(d.id);
     batch.push_back(std::move(d));
     if (batch.size() == kBatch && !put_batch()) return 1;
@@ -378,6 +469,21 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::uintmax_t disk = DiskUsage(index_dir);
+
+  // ---- Baseline: the first stories' words through Xapian alone.
+  double bare_rate = 0;
+  if (!bare.empty()) {
+    const std::string bare_dir = index_dir + ".baseline";
+    try {
+      bare_rate = BareXapianRate(bare, Cores(), bare_dir);
+    } catch (const Xapian::Error& e) {
+      std::fprintf(stderr, "search_speed: baseline: %s\n", e.get_description().c_str());
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(bare_dir, ec);
+    bare.clear();
+    bare.shrink_to_fit();
+  }
 
   // ---- Queries, built deterministically from the corpus's words.
   std::vector<std::pair<std::string, std::uint32_t>> by_df;
@@ -453,9 +559,17 @@ int main(int argc, char** argv) {
 
   // Warm-up: one unmeasured pass over the first 200 queries.
   for (std::size_t i = 0; i < std::min<std::size_t>(200, queries.size()); ++i) (void)index.Search(queries[i].q);
-  std::vector<double> all;
-  std::vector<std::vector<double>> per_kind(kKinds.size());
-  long long errors = 0, empty = 0;
+  std::vector<double> all, bare_all;
+  std::vector<std::vector<double>> per_kind(kKinds.size()), bare_kind(kKinds.size());
+  long long errors = 0, empty = 0, bare_errors = 0;
+  // The baseline reads the same index through a handle of its own, after
+  // Dateline's query (whose reads it may find cached).
+  std::optional<Xapian::Database> bare_db;
+  try {
+    bare_db.emplace(index_dir);
+  } catch (const Xapian::Error& e) {
+    std::fprintf(stderr, "search_speed: baseline: %s\n", e.get_description().c_str());
+  }
   for (std::size_t i = 0; i < queries.size(); ++i) {
     t0 = Steady::now();
     auto r = index.Search(queries[i].q);
@@ -468,6 +582,17 @@ int main(int argc, char** argv) {
     }
     all.push_back(s);
     per_kind[i % kKinds.size()].push_back(s);
+    if (bare_db) {
+      t0 = Steady::now();
+      try {
+        BareXapianSearch(*bare_db, queries[i].q);
+      } catch (const Xapian::Error& e) {
+        if (++bare_errors <= 3) std::fprintf(stderr, "query %s (Xapian alone): %s\n", queries[i].q.text.c_str(), e.get_description().c_str());
+      }
+      s = Since(t0);
+      bare_all.push_back(s);
+      bare_kind[i % kKinds.size()].push_back(s);
+    }
   }
 
   // ---- Related and the MoreLikeThis baseline, on the same stories.
@@ -528,6 +653,16 @@ int main(int argc, char** argv) {
         ">= 5,000 stories/s", built >= 5000 ? "ok" : "MISSED");
     Row("  PutMany alone", WithCommas(rate) + " stories/s", "", "");
   }
+  if (bare_rate > 0) {
+    if (reuse) {
+      buf[0] = '\0';
+    } else {
+      std::snprintf(buf, sizeof buf, "the build: %.2fx of it", static_cast<double>(n) / (put_s + commit_s) / bare_rate);
+    }
+    Row("  Xapian alone (" + WithCommas(static_cast<double>(std::min<long long>(n, n_baseline))) + " stories, " +
+            std::to_string(Cores()) + " shards)",
+        WithCommas(bare_rate) + " stories/s", buf, bare_rate >= 5000 ? "" : "(below the target itself)");
+  }
   std::snprintf(buf, sizeof buf, "%.2f s", put_s);
   Row("  time in PutMany", buf, "", "");
   std::snprintf(buf, sizeof buf, "%.2f s", parse_s);
@@ -544,6 +679,11 @@ int main(int argc, char** argv) {
   Row(buf, Ms(search.p50), "", "");
   Row("search p99", Ms(search.p99), "<= 5 ms", search.p99 <= 0.005 ? "ok" : "MISSED");
   Row("search max", Ms(search.max), "", "");
+  if (!bare_all.empty()) {
+    Stats bare = Summarize(bare_all);
+    std::snprintf(buf, sizeof buf, "%s p50, %s p99", Ms(bare.p50).c_str(), Ms(bare.p99).c_str());
+    Row("  Xapian alone (10 matches, no snippets)", buf, bare.p99 <= 0.005 ? "" : "(p99 above the target itself)", "");
+  }
   std::snprintf(buf, sizeof buf, "%lld errors, %lld with no hits", errors, empty);
   Row("  query outcomes", buf, "", "");
   std::snprintf(buf, sizeof buf, "related p50 (%zu stories)", related_t.size());
@@ -565,12 +705,15 @@ int main(int argc, char** argv) {
   Row("peak memory (ru_maxrss)", buf, "", "");
 
   std::printf("\nsearch latency by query kind\n");
-  std::printf("%-18s %8s %10s %10s %10s\n", "kind", "queries", "p50", "p99", "max");
+  std::printf("%-18s %8s %10s %10s %10s %14s %14s\n", "kind", "queries", "p50", "p99", "max", "alone p50",
+              "alone p99");
   for (std::size_t k = 0; k < kKinds.size(); ++k) {
-    Stats s = Summarize(per_kind[k]);
-    std::printf("%-18s %8zu %10s %10s %10s\n", kKinds[k], per_kind[k].size(), Ms(s.p50).c_str(),
-                Ms(s.p99).c_str(), Ms(s.max).c_str());
+    Stats s = Summarize(per_kind[k]), b = Summarize(bare_kind[k]);
+    std::printf("%-18s %8zu %10s %10s %10s %14s %14s\n", kKinds[k], per_kind[k].size(), Ms(s.p50).c_str(),
+                Ms(s.p99).c_str(), Ms(s.max).c_str(), bare_kind[k].empty() ? "-" : Ms(b.p50).c_str(),
+                bare_kind[k].empty() ? "-" : Ms(b.p99).c_str());
   }
+  std::printf("(alone: the same query through Xapian alone, see \"search\" at the top of bench/search_speed.cc)\n");
   std::fflush(stdout);
   return 0;
 }

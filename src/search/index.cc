@@ -366,16 +366,7 @@ SearchIndex::Prepared SearchIndex::Prepare(const IndexDocument& d, std::int64_t 
     tg.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
     tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
     tg.set_document(doc);
-    tg.set_termpos(0);
-    const std::string content(sc::kContentPrefix);
-    tg.index_text(d.headline, 1, std::string(sc::kHeadlinePrefix));
-    tg.index_text(d.headline, sc::kHeadlineWeight, content);
-    tg.increase_termpos();
-    tg.index_text(d.dek, sc::kDekWeight, content);
-    tg.increase_termpos();
-    tg.index_text(d.dateline, 1, content);
-    tg.increase_termpos();
-    tg.index_text(d.text, 1, content);
+    sc::IndexStoryWords(tg, d.headline, d.dek, d.dateline, d.text);
     if (spelling_) {
       // Spelling data from headlines, deks and datelines only: feeding every
       // body word to the spelling table made indexing about three times

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <xapian.h>
 
@@ -35,6 +36,25 @@ inline constexpr Xapian::valueno kPublishedSlot = 0;  // sortable_serialise(unix
 // Within-document frequency boosts: the headline counts most.
 inline constexpr Xapian::termcount kHeadlineWeight = 5;
 inline constexpr Xapian::termcount kDekWeight = 2;
+
+// A story's words into the term generator's document as the index holds
+// them: the headline under kHeadlinePrefix, then every field under
+// kContentPrefix (the headline and dek weighted), each field after a gap in
+// positions so that no phrase spans two. The caller sets the stemmer, the
+// strategy (STEM_ALL) and the document.
+inline void IndexStoryWords(Xapian::TermGenerator& tg, const std::string& headline, const std::string& dek,
+                            const std::string& dateline, const std::string& text) {
+  const std::string content(kContentPrefix);
+  tg.set_termpos(0);
+  tg.index_text(headline, 1, std::string(kHeadlinePrefix));
+  tg.index_text(headline, kHeadlineWeight, content);
+  tg.increase_termpos();
+  tg.index_text(dek, kDekWeight, content);
+  tg.increase_termpos();
+  tg.index_text(dateline, 1, content);
+  tg.increase_termpos();
+  tg.index_text(text, 1, content);
+}
 
 // Documents Xapian buffers before writing postings out (XAPIAN_FLUSH_THRESHOLD,
 // unless the environment sets it).
