@@ -134,7 +134,7 @@ Status Db::Configure(bool read_only) {
   // first 128 MiB of the file are mapped: the schema, the indexes and the
   // newest stories of a large site; the rest is read as before. Writes
   // still go through the WAL.
-  DL_RETURN_IF_ERROR(MapMemory(true));
+  DL_RETURN_IF_ERROR(MapMemory(Map::kHead));
   // A 32 MiB page cache (SQLite's default is 2 MiB): a large import's
   // transaction spilled pages to the WAL early and wrote them again
   // (pwrite was a sixth of `dateline import`'s time).
@@ -147,8 +147,13 @@ Status Db::Configure(bool read_only) {
   return Status::Ok();
 }
 
-Status Db::MapMemory(bool on) {
-  return Exec(on ? "PRAGMA mmap_size=134217728" : "PRAGMA mmap_size=0");
+Status Db::MapMemory(Map extent) {
+  switch (extent) {
+    case Map::kOff: return Exec("PRAGMA mmap_size=0");
+    case Map::kHead: return Exec("PRAGMA mmap_size=134217728");
+    case Map::kWhole: break;
+  }
+  return Exec("PRAGMA mmap_size=2147418112");  // SQLITE_MAX_MMAP_SIZE's default
 }
 
 std::string Db::TrySetJournalMode(std::string_view mode) {

@@ -89,11 +89,15 @@ class Db {
   // one when SQLite could not change it (another connection has the file
   // open, or a transaction is open).
   std::string TrySetJournalMode(std::string_view mode);
-  // Reads through the memory map (the default) or through pread. A scan of
-  // a whole table maps it page by page, and the mapped pages count in the
-  // process's resident memory: an import that makes its indexes anew turns
-  // the map off meanwhile (SqliteStore::DeferIndexes).
-  Status MapMemory(bool on);
+  // How much of the file is read through a memory map rather than pread:
+  // kHead, the default, maps its first 128 MiB (the schema, the indexes and
+  // the newest stories of a large site); kWhole all of it (SQLite's limit
+  // is 2 GiB); kOff none. Mapped pages count in the process's resident
+  // memory once read, and a scan of a whole table reads every page: an
+  // import that makes its indexes anew writes with the map off and makes
+  // the indexes through a map of the whole file (SqliteStore::DeferIndexes).
+  enum class Map { kOff, kHead, kWhole };
+  Status MapMemory(Map extent);
   // Whether a transaction is open (BEGIN without COMMIT or ROLLBACK yet).
   bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
   sqlite3* handle() const { return db_; }
