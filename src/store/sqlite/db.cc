@@ -1,5 +1,8 @@
 #include "store/sqlite/db.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace dateline::sqlite {
 
 namespace {
@@ -72,6 +75,7 @@ Db::~Db() {
   for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
   for (auto& [sql, stmt] : text_cache_) sqlite3_finalize(stmt);
   if (db_ != nullptr) sqlite3_close(db_);
+  if (writeback_fd_ >= 0) ::close(writeback_fd_);
 }
 
 Status Db::Error(std::string_view what) const {
@@ -145,6 +149,18 @@ Status Db::Configure(bool read_only) {
   // the largest part of its system time (100,000 stories: 19.4 -> 11.3 s).
   DL_RETURN_IF_ERROR(Exec("PRAGMA temp_store=MEMORY"));
   return Status::Ok();
+}
+
+void Db::StartWriteback() {
+#ifdef __linux__
+  if (writeback_fd_ < 0) {
+    const char* file = db_ != nullptr ? sqlite3_db_filename(db_, "main") : nullptr;
+    if (file == nullptr || *file == '\0') return;
+    writeback_fd_ = ::open(file, O_RDONLY | O_CLOEXEC);
+    if (writeback_fd_ < 0) return;
+  }
+  (void)::sync_file_range(writeback_fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
 }
 
 Status Db::MapMemory(Map extent) {

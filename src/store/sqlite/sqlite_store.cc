@@ -203,6 +203,7 @@ class SqliteStore final : public Store {
     // in WAL). 100,000 generated stories: 11.3 -> 9.4 s.
     bool journal = separate_readers_ && db_.TrySetJournalMode("delete") == "delete";
     bulk_ = true;
+    bulk_saves_ = 0;
     Status s = InTx([&]() -> Status {
       DL_RETURN_IF_ERROR(fn());
       // The indexes the first save dropped (DeferIndexes), made again in
@@ -240,6 +241,11 @@ class SqliteStore final : public Store {
     }
     return InTx([&]() -> Status {
       if (bulk_ && !deferred_) DL_RETURN_IF_ERROR(DeferIndexes());
+      // Every 2,048 stories of a bulk write the kernel is asked to start
+      // writing out what SQLite wrote so far (Db::StartWriteback): else the
+      // commit's fsync of a 100,000-story import flushed all 570 MB at
+      // once, a second of its time.
+      if (bulk_ && ++bulk_saves_ % 2048 == 0) db_.StartWriteback();
       bool insert = a.id == 0;
       std::int64_t stored = 0;
       Seconds stored_created = 0;
@@ -1368,6 +1374,7 @@ class SqliteStore final : public Store {
   sqlite::NewsroomTables newsroom_;  // borrows db_ and the clock
   int depth_ = 0;
   bool bulk_ = false;  // inside BulkTransaction: nested writes make no savepoint
+  std::int64_t bulk_saves_ = 0;  // stories saved by the open BulkTransaction
   // Inside BulkTransaction, once a story was saved: the indexes to make
   // again before it commits (DeferIndexes; empty when none was dropped).
   std::optional<std::vector<std::string>> deferred_;

@@ -9,6 +9,7 @@
 #include <future>
 #include <thread>
 
+#include "store/sqlite/db.h"
 #include "support/raw_db.h"
 #include "support/stories.h"
 #include "support/temp_dir.h"
@@ -23,6 +24,41 @@ std::string TestSlug(std::string_view name) {
     out += (c == ' ') ? '-' : c;
   }
   return out;
+}
+
+// How many of this process's open files are `path` (by /proc/self/fd).
+int HandlesOn(const std::filesystem::path& path) {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    if (std::filesystem::read_symlink(e.path(), ec) == path && !ec) ++n;
+  }
+  return n;
+}
+
+int OpenFiles() {
+  return static_cast<int>(std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                                        std::filesystem::directory_iterator()));
+}
+
+TEST(SqliteDb, StartWritebackAsksForTheDatabaseFileThroughOneHandle) {
+  testing::TempDir dir;
+  const std::filesystem::path file = std::filesystem::canonical(dir.path()) / "w.db";
+  sqlite::Db db;
+  ASSERT_TRUE(db.Open(file.string(), false).ok());
+  ASSERT_TRUE(db.Exec("CREATE TABLE t (x); INSERT INTO t VALUES (randomblob(100000))").ok());
+  const int sqlites = HandlesOn(file);
+  ASSERT_GE(sqlites, 1);
+  db.StartWriteback();
+  EXPECT_EQ(HandlesOn(file), sqlites + 1);
+  db.StartWriteback();
+  EXPECT_EQ(HandlesOn(file), sqlites + 1);  // the same handle, kept
+  // An in-memory database has no file: nothing is opened.
+  sqlite::Db memory;
+  ASSERT_TRUE(memory.Open(":memory:", false).ok());
+  const int open = OpenFiles();
+  memory.StartWriteback();
+  EXPECT_EQ(OpenFiles(), open);
 }
 
 class StoreTest : public ::testing::Test {
