@@ -44,11 +44,12 @@
 // news on 100,000 stories more than once.
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <xapian.h>
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -58,11 +59,10 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <thread>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
-#include <xapian.h>
 
 #include "base/parallel.h"
 #include "core/time_zone.h"
@@ -239,19 +239,25 @@ void BareXapianSearch(Xapian::Database& db, const SearchQuery& q) {
   qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
   qp.set_default_op(Xapian::Query::OP_AND);
   qp.add_prefix("title", std::string(sc::kHeadlinePrefix));
+  qp.add_prefix("headline", std::string(sc::kHeadlinePrefix));
   qp.add_boolean_prefix("section", std::string(sc::kSectionPrefix));
-  qp.set_max_expansion(20, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+  qp.add_boolean_prefix("tag", std::string(sc::kTagPrefix));
+  qp.add_boolean_prefix("author", std::string(sc::kAuthorPrefix));
+  qp.set_max_expansion(SearchIndex::kPrefixExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
   const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-                         Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD;
+                         Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+                         Xapian::QueryParser::FLAG_CJK_NGRAM;
   Xapian::Query query = qp.parse_query(q.text, flags, std::string(sc::kContentPrefix));
   if (!q.section.empty()) {
-    query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(std::string(sc::kSectionPrefix) + q.section));
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                          Xapian::Query(std::string(sc::kSectionPrefix) + q.section));
   }
   if (q.from || q.to) {
-    query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                          Xapian::Query(Xapian::Query::OP_VALUE_RANGE, sc::kPublishedSlot,
-                                        Xapian::sortable_serialise(q.from ? static_cast<double>(*q.from) : -1e18),
-                                        Xapian::sortable_serialise(q.to ? static_cast<double>(*q.to) : 1e18)));
+    query = Xapian::Query(
+        Xapian::Query::OP_FILTER, query,
+        Xapian::Query(Xapian::Query::OP_VALUE_RANGE, sc::kPublishedSlot,
+                      Xapian::sortable_serialise(q.from ? static_cast<double>(*q.from) : -1e18),
+                      Xapian::sortable_serialise(q.to ? static_cast<double>(*q.to) : 1e18)));
   }
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
@@ -261,11 +267,12 @@ void BareXapianSearch(Xapian::Database& db, const SearchQuery& q) {
 }
 
 int Usage() {
-  std::fprintf(stderr,
-               "usage: search_speed CORPUS.jsonl [--index DIR [--reuse]] [--queries N] [--stories N] "
-               "[--related N] [--baseline N]\n"
-               "  --reuse  search the index already in DIR (built by an earlier run with the\n"
-               "           same corpus and --stories) instead of building it\n");
+  std::fprintf(
+      stderr,
+      "usage: search_speed CORPUS.jsonl [--index DIR [--reuse]] [--queries N] [--stories N] "
+      "[--related N] [--baseline N]\n"
+      "  --reuse  search the index already in DIR (built by an earlier run with the\n"
+      "           same corpus and --stories) instead of building it\n");
   return 2;
 }
 
@@ -587,7 +594,9 @@ int main(int argc, char** argv) {
       try {
         BareXapianSearch(*bare_db, queries[i].q);
       } catch (const Xapian::Error& e) {
-        if (++bare_errors <= 3) std::fprintf(stderr, "query %s (Xapian alone): %s\n", queries[i].q.text.c_str(), e.get_description().c_str());
+        if (++bare_errors <= 3)
+          std::fprintf(stderr, "query %s (Xapian alone): %s\n", queries[i].q.text.c_str(),
+                       e.get_description().c_str());
       }
       s = Since(t0);
       bare_all.push_back(s);
@@ -657,11 +666,13 @@ int main(int argc, char** argv) {
     if (reuse) {
       buf[0] = '\0';
     } else {
-      std::snprintf(buf, sizeof buf, "the build: %.2fx of it", static_cast<double>(n) / (put_s + commit_s) / bare_rate);
+      std::snprintf(buf, sizeof buf, "the build: %.2fx of it",
+                    static_cast<double>(n) / (put_s + commit_s) / bare_rate);
     }
-    Row("  Xapian alone (" + WithCommas(static_cast<double>(std::min<long long>(n, n_baseline))) + " stories, " +
-            std::to_string(Cores()) + " shards)",
-        WithCommas(bare_rate) + " stories/s", buf, bare_rate >= 5000 ? "" : "(below the target itself)");
+    Row("  Xapian alone (" + WithCommas(static_cast<double>(std::min<long long>(n, n_baseline))) +
+            " stories, " + std::to_string(Cores()) + " shards)",
+        WithCommas(bare_rate) + " stories/s", buf,
+        bare_rate >= 5000 ? "" : "(below the target itself)");
   }
   std::snprintf(buf, sizeof buf, "%.2f s", put_s);
   Row("  time in PutMany", buf, "", "");
@@ -682,7 +693,8 @@ int main(int argc, char** argv) {
   if (!bare_all.empty()) {
     Stats bare = Summarize(bare_all);
     std::snprintf(buf, sizeof buf, "%s p50, %s p99", Ms(bare.p50).c_str(), Ms(bare.p99).c_str());
-    Row("  Xapian alone (10 matches, no snippets)", buf, bare.p99 <= 0.005 ? "" : "(p99 above the target itself)", "");
+    Row("  Xapian alone (10 matches, no snippets)", buf,
+        bare.p99 <= 0.005 ? "" : "(p99 above the target itself)", "");
   }
   std::snprintf(buf, sizeof buf, "%lld errors, %lld with no hits", errors, empty);
   Row("  query outcomes", buf, "", "");
@@ -705,15 +717,18 @@ int main(int argc, char** argv) {
   Row("peak memory (ru_maxrss)", buf, "", "");
 
   std::printf("\nsearch latency by query kind\n");
-  std::printf("%-18s %8s %10s %10s %10s %14s %14s\n", "kind", "queries", "p50", "p99", "max", "alone p50",
-              "alone p99");
+  std::printf("%-18s %8s %10s %10s %10s %14s %14s\n", "kind", "queries", "p50", "p99", "max",
+              "alone p50", "alone p99");
   for (std::size_t k = 0; k < kKinds.size(); ++k) {
     Stats s = Summarize(per_kind[k]), b = Summarize(bare_kind[k]);
-    std::printf("%-18s %8zu %10s %10s %10s %14s %14s\n", kKinds[k], per_kind[k].size(), Ms(s.p50).c_str(),
-                Ms(s.p99).c_str(), Ms(s.max).c_str(), bare_kind[k].empty() ? "-" : Ms(b.p50).c_str(),
+    std::printf("%-18s %8zu %10s %10s %10s %14s %14s\n", kKinds[k], per_kind[k].size(),
+                Ms(s.p50).c_str(), Ms(s.p99).c_str(), Ms(s.max).c_str(),
+                bare_kind[k].empty() ? "-" : Ms(b.p50).c_str(),
                 bare_kind[k].empty() ? "-" : Ms(b.p99).c_str());
   }
-  std::printf("(alone: the same query through Xapian alone, see \"search\" at the top of bench/search_speed.cc)\n");
+  std::printf(
+      "(alone: the same query through Xapian alone, see \"search\" at the top of "
+      "bench/search_speed.cc)\n");
   std::fflush(stdout);
   return 0;
 }

@@ -6,10 +6,11 @@
 // titles); Dateline's own use an X prefix.
 #pragma once
 
+#include <xapian.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <xapian.h>
 
 namespace dateline::search_schema {
 
@@ -42,8 +43,9 @@ inline constexpr Xapian::termcount kDekWeight = 2;
 // kContentPrefix (the headline and dek weighted), each field after a gap in
 // positions so that no phrase spans two. The caller sets the stemmer, the
 // strategy (STEM_ALL) and the document.
-inline void IndexStoryWords(Xapian::TermGenerator& tg, const std::string& headline, const std::string& dek,
-                            const std::string& dateline, const std::string& text) {
+inline void IndexStoryWords(Xapian::TermGenerator& tg, const std::string& headline,
+                            const std::string& dek, const std::string& dateline,
+                            const std::string& text) {
   const std::string content(kContentPrefix);
   tg.set_termpos(0);
   tg.index_text(headline, 1, std::string(kHeadlinePrefix));

@@ -165,9 +165,12 @@ void Db::StartWriteback() {
 
 Status Db::MapMemory(Map extent) {
   switch (extent) {
-    case Map::kOff: return Exec("PRAGMA mmap_size=0");
-    case Map::kHead: return Exec("PRAGMA mmap_size=134217728");
-    case Map::kWhole: break;
+    case Map::kOff:
+      return Exec("PRAGMA mmap_size=0");
+    case Map::kHead:
+      return Exec("PRAGMA mmap_size=134217728");
+    case Map::kWhole:
+      break;
   }
   return Exec("PRAGMA mmap_size=2147418112");  // SQLITE_MAX_MMAP_SIZE's default
 }
