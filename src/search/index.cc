@@ -221,6 +221,10 @@ Seconds PublishedOf(const Xapian::Document& doc) {
 
 }  // namespace
 
+Xapian::Stem search_schema::IndexStemmer(const std::string& language) {
+  return Xapian::Stem(new CachingStemmer(StemmerFor(language)));
+}
+
 struct SearchIndex::Indexer {
   Xapian::TermGenerator tg;
   Xapian::TermGenerator spelling;  // headline words, unstemmed, for the spelling table
@@ -230,7 +234,7 @@ struct SearchIndex::Indexer {
     std::string primary = language.substr(0, language.find('-'));
     auto it = stemmers.find(primary);
     if (it == stemmers.end()) {
-      it = stemmers.emplace(primary, Xapian::Stem(new CachingStemmer(dateline::StemmerFor(primary)))).first;
+      it = stemmers.emplace(primary, sc::IndexStemmer(primary)).first;
     }
     return it->second;
   }

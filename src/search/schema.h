@@ -38,11 +38,17 @@ inline constexpr Xapian::valueno kPublishedSlot = 0;  // sortable_serialise(unix
 inline constexpr Xapian::termcount kHeadlineWeight = 5;
 inline constexpr Xapian::termcount kDekWeight = 2;
 
+// The stemmer the index makes a story's terms with, and parses queries
+// with, for a BCP 47 language tag: Xapian's stemmer for the language
+// (English when Xapian has none), remembering its answers (index.cc).
+Xapian::Stem IndexStemmer(const std::string& language);
+
 // A story's words into the term generator's document as the index holds
 // them: the headline under kHeadlinePrefix, then every field under
 // kContentPrefix (the headline and dek weighted), each field after a gap in
-// positions so that no phrase spans two. The caller sets the stemmer, the
-// strategy (STEM_ALL) and the document.
+// positions so that no phrase spans two. The caller sets the stemmer
+// (IndexStemmer), the strategy (STEM_ALL), the flags (FLAG_CJK_NGRAM) and
+// the document.
 inline void IndexStoryWords(Xapian::TermGenerator& tg, const std::string& headline,
                             const std::string& dek, const std::string& dateline,
                             const std::string& text) {

@@ -1,11 +1,36 @@
 #include "store/sqlite/db.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <map>
+#include <mutex>
+#include <utility>
 
 namespace dateline::sqlite {
 
 namespace {
+
+// The database files this process's Db connections have open, by device
+// and inode: how many connections each, and StartWriteback's descriptor of
+// it. Closing any descriptor of a file drops every POSIX lock the process
+// holds on it, its SQLite connections' locks included (SQLite keeps its own
+// descriptors until a file's last connection closes for the same reason),
+// so a writeback descriptor is closed only with the file's last connection.
+struct OpenFiles {
+  struct File {
+    int connections = 0;
+    int writeback_fd = -1;
+  };
+  std::mutex mu;
+  std::map<std::pair<dev_t, ino_t>, File> files;
+
+  static OpenFiles& Get() {
+    static OpenFiles* open = new OpenFiles;  // never destroyed: Dbs may outlive statics
+    return *open;
+  }
+};
 // How long a statement waits for another connection's lock before failing.
 constexpr int kBusyTimeoutMs = 5000;
 }  // namespace
@@ -75,7 +100,15 @@ Db::~Db() {
   for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
   for (auto& [sql, stmt] : text_cache_) sqlite3_finalize(stmt);
   if (db_ != nullptr) sqlite3_close(db_);
-  if (writeback_fd_ >= 0) ::close(writeback_fd_);
+  if (file_id_) {
+    OpenFiles& open = OpenFiles::Get();
+    std::lock_guard lock(open.mu);
+    auto it = open.files.find(*file_id_);
+    if (it != open.files.end() && --it->second.connections == 0) {
+      if (it->second.writeback_fd >= 0) ::close(it->second.writeback_fd);
+      open.files.erase(it);
+    }
+  }
 }
 
 Status Db::Error(std::string_view what) const {
@@ -105,6 +138,14 @@ Status Db::Open(const std::string& path, bool read_only) {
     sqlite3_close(db_);
     db_ = nullptr;
     return s;
+  }
+  const char* file = sqlite3_db_filename(db_, "main");
+  struct stat st;
+  if (file != nullptr && *file != '\0' && ::stat(file, &st) == 0) {
+    file_id_.emplace(st.st_dev, st.st_ino);
+    OpenFiles& open = OpenFiles::Get();
+    std::lock_guard lock(open.mu);
+    ++open.files[*file_id_].connections;
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
@@ -153,13 +194,20 @@ Status Db::Configure(bool read_only) {
 
 void Db::StartWriteback() {
 #ifdef __linux__
-  if (writeback_fd_ < 0) {
-    const char* file = db_ != nullptr ? sqlite3_db_filename(db_, "main") : nullptr;
-    if (file == nullptr || *file == '\0') return;
-    writeback_fd_ = ::open(file, O_RDONLY | O_CLOEXEC);
-    if (writeback_fd_ < 0) return;
+  if (!file_id_) return;
+  int fd = -1;
+  {
+    OpenFiles& open = OpenFiles::Get();
+    std::lock_guard lock(open.mu);
+    OpenFiles::File& f = open.files[*file_id_];
+    if (f.writeback_fd < 0) {
+      const char* file = sqlite3_db_filename(db_, "main");
+      f.writeback_fd = ::open(file, O_RDONLY | O_CLOEXEC);
+    }
+    fd = f.writeback_fd;
   }
-  (void)::sync_file_range(writeback_fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+  // The descriptor stays open while this connection is: no lock needed.
+  if (fd >= 0) (void)::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif
 }
 

@@ -8,12 +8,14 @@
 #pragma once
 
 #include <sqlite3.h>
+#include <sys/types.h>
 
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/status.h"
 
@@ -98,10 +100,13 @@ class Db {
   // the indexes through a map of the whole file (SqliteStore::DeferIndexes).
   enum class Map { kOff, kHead, kWhole };
   Status MapMemory(Map extent);
-  // Asks the kernel to start writing the file's changed pages to disk now,
-  // without waiting (Linux's sync_file_range): a long write transaction then
-  // finds less to flush at its commit's fsync. Advice: nothing happens for
-  // an in-memory database, and a failure is ignored.
+  // Asks the kernel to start writing the database file's changed pages to
+  // disk now, without waiting (Linux's sync_file_range): a long write
+  // transaction in the rollback journal then finds less to flush at its
+  // commit's fsync (in WAL mode the pages are in the -wal file, which this
+  // does not touch). Advice: nothing happens for an in-memory database, and
+  // a failure is ignored. The descriptor it needs is shared by the file's
+  // connections in this process and closed with the last of them.
   void StartWriteback();
   // Whether a transaction is open (BEGIN without COMMIT or ROLLBACK yet).
   bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
@@ -115,7 +120,7 @@ class Db {
   std::map<const char*, sqlite3_stmt*> cache_;
   std::map<std::string, sqlite3_stmt*, std::less<>> text_cache_;
   std::string path_;
-  int writeback_fd_ = -1;  // StartWriteback's read-only handle on the file
+  std::optional<std::pair<dev_t, ino_t>> file_id_;  // the open file's, when it is one
 };
 
 }  // namespace dateline::sqlite

@@ -203,6 +203,7 @@ class SqliteStore final : public Store {
     // in WAL). 100,000 generated stories: 11.3 -> 9.4 s.
     bool journal = separate_readers_ && db_.TrySetJournalMode("delete") == "delete";
     bulk_ = true;
+    bulk_journal_ = journal;
     bulk_saves_ = 0;
     Status s = InTx([&]() -> Status {
       DL_RETURN_IF_ERROR(fn());
@@ -219,6 +220,7 @@ class SqliteStore final : public Store {
       return Status::Ok();
     });
     bulk_ = false;
+    bulk_journal_ = false;
     for (auto& ids : bulk_ids_) ids.clear();  // a rollback took the new rows back
     // Back to WAL and the memory map; should either fail, the next
     // connection to open the file sets it (Db::Open), and the rollback
@@ -241,11 +243,12 @@ class SqliteStore final : public Store {
     }
     return InTx([&]() -> Status {
       if (bulk_ && !deferred_) DL_RETURN_IF_ERROR(DeferIndexes());
-      // Every 2,048 stories of a bulk write the kernel is asked to start
-      // writing out what SQLite wrote so far (Db::StartWriteback): else the
-      // commit's fsync of a 100,000-story import flushed all 570 MB at
-      // once, a second of its time.
-      if (bulk_ && ++bulk_saves_ % 2048 == 0) db_.StartWriteback();
+      // Every 2,048 stories of a bulk write in the rollback journal the
+      // kernel is asked to start writing out what SQLite wrote to the file
+      // so far (Db::StartWriteback): else the commit's fsync of a
+      // 100,000-story import flushed all 570 MB at once, a second of its
+      // time. (In WAL mode the pages go to the -wal file; nothing to ask.)
+      if (bulk_journal_ && ++bulk_saves_ % 2048 == 0) db_.StartWriteback();
       bool insert = a.id == 0;
       std::int64_t stored = 0;
       Seconds stored_created = 0;
@@ -1068,10 +1071,11 @@ class SqliteStore final : public Store {
   // into it. Indexes that keep a constraint (UNIQUE, primary keys) stay, as
   // do all of them in a store with stories enough that making them anew
   // would cost more than the rows written, and in a bulk write that saves
-  // no story (Related News lists). The index builds scan the table, and
-  // through the memory map the mapped file counted as resident memory
-  // (peak 71 -> 211 MB for 100,000 stories): the writer reads through pread
-  // until the write ends. Figures in docs/performance.md.
+  // no story (Related News lists). Until the index builds the writer reads
+  // through pread (the 128 MiB memory map would count the pages it reads as
+  // resident memory for nothing); the builds, which scan the whole table,
+  // read through a map of the whole file (BulkTransaction). Figures in
+  // docs/performance.md.
   Status DeferIndexes() {
     constexpr std::int64_t kFewStories = 1000;
     deferred_.emplace();
@@ -1374,6 +1378,7 @@ class SqliteStore final : public Store {
   sqlite::NewsroomTables newsroom_;  // borrows db_ and the clock
   int depth_ = 0;
   bool bulk_ = false;  // inside BulkTransaction: nested writes make no savepoint
+  bool bulk_journal_ = false;    // ... which switched the file to the rollback journal
   std::int64_t bulk_saves_ = 0;  // stories saved by the open BulkTransaction
   // Inside BulkTransaction, once a story was saved: the indexes to make
   // again before it commits (DeferIndexes; empty when none was dropped).

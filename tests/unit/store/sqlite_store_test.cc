@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -26,12 +27,21 @@ std::string TestSlug(std::string_view name) {
   return out;
 }
 
-// How many of this process's open files are `path` (by /proc/self/fd).
-int HandlesOn(const std::filesystem::path& path) {
+// How many of this process's open descriptors are of `path` and read-only
+// (/proc/self/fd and fdinfo): SQLite opens a writable database read-write,
+// so these are Db::StartWriteback's.
+int ReadOnlyHandlesOn(const std::filesystem::path& path) {
   int n = 0;
   for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
     std::error_code ec;
-    if (std::filesystem::read_symlink(e.path(), ec) == path && !ec) ++n;
+    if (std::filesystem::read_symlink(e.path(), ec) != path || ec) continue;
+    std::ifstream info("/proc/self/fdinfo/" + e.path().filename().string());
+    std::string key;
+    unsigned long flags = 0;
+    while (info >> key) {
+      if (key == "flags:" && (info >> std::oct >> flags)) break;
+    }
+    if ((flags & O_ACCMODE) == O_RDONLY) ++n;
   }
   return n;
 }
@@ -41,18 +51,27 @@ int OpenFiles() {
                                         std::filesystem::directory_iterator()));
 }
 
-TEST(SqliteDb, StartWritebackAsksForTheDatabaseFileThroughOneHandle) {
+TEST(SqliteDb, StartWritebackSharesOneHandleClosedWithTheFilesLastConnection) {
   testing::TempDir dir;
   const std::filesystem::path file = std::filesystem::canonical(dir.path()) / "w.db";
-  sqlite::Db db;
-  ASSERT_TRUE(db.Open(file.string(), false).ok());
-  ASSERT_TRUE(db.Exec("CREATE TABLE t (x); INSERT INTO t VALUES (randomblob(100000))").ok());
-  const int sqlites = HandlesOn(file);
-  ASSERT_GE(sqlites, 1);
-  db.StartWriteback();
-  EXPECT_EQ(HandlesOn(file), sqlites + 1);
-  db.StartWriteback();
-  EXPECT_EQ(HandlesOn(file), sqlites + 1);  // the same handle, kept
+  auto first = std::make_unique<sqlite::Db>();
+  ASSERT_TRUE(first->Open(file.string(), false).ok());
+  ASSERT_TRUE(first->Exec("CREATE TABLE t (x); INSERT INTO t VALUES (randomblob(100000))").ok());
+  EXPECT_EQ(ReadOnlyHandlesOn(file), 0);
+  first->StartWriteback();
+  EXPECT_EQ(ReadOnlyHandlesOn(file), 1);
+  first->StartWriteback();
+  EXPECT_EQ(ReadOnlyHandlesOn(file), 1);  // the same handle, kept
+  auto second = std::make_unique<sqlite::Db>();
+  ASSERT_TRUE(second->Open(file.string(), false).ok());
+  second->StartWriteback();
+  EXPECT_EQ(ReadOnlyHandlesOn(file), 1);  // shared with the first connection
+  // Closing a descriptor of the file would drop the other connection's
+  // locks: the handle stays while a connection to the file is open.
+  first.reset();
+  EXPECT_EQ(ReadOnlyHandlesOn(file), 1);
+  second.reset();
+  EXPECT_EQ(ReadOnlyHandlesOn(file), 0);
   // An in-memory database has no file: nothing is opened.
   sqlite::Db memory;
   ASSERT_TRUE(memory.Open(":memory:", false).ok());
