@@ -230,26 +230,14 @@ double BareXapianRate(const std::vector<BareStory>& stories, int threads, const 
 }
 
 // The baseline of one query (see "search" at the top): Xapian's query
-// parser set up as SearchIndex::Search sets it, the filters as plain
+// parser set up as SearchIndex::Search sets it (SetUpQueryParser), the filters as plain
 // Xapian queries (a section term, a value range on the publish time, a sort
 // by it), and the first ten matches; no snippets, spelling or count.
 void BareXapianSearch(Xapian::Database& db, const SearchQuery& q) {
   namespace sc = search_schema;
   Xapian::QueryParser qp;
-  qp.set_database(db);
-  qp.set_stemmer(search_schema::IndexStemmer(q.language));
-  qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
-  qp.set_default_op(Xapian::Query::OP_AND);
-  qp.add_prefix("title", std::string(sc::kHeadlinePrefix));
-  qp.add_prefix("headline", std::string(sc::kHeadlinePrefix));
-  qp.add_boolean_prefix("section", std::string(sc::kSectionPrefix));
-  qp.add_boolean_prefix("tag", std::string(sc::kTagPrefix));
-  qp.add_boolean_prefix("author", std::string(sc::kAuthorPrefix));
-  qp.set_max_expansion(SearchIndex::kPrefixExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-  const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-                         Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-                         Xapian::QueryParser::FLAG_CJK_NGRAM;
-  Xapian::Query query = qp.parse_query(q.text, flags, std::string(sc::kContentPrefix));
+  sc::SetUpQueryParser(qp, db, sc::IndexStemmer(q.language));
+  Xapian::Query query = qp.parse_query(q.text, sc::kQueryFlags, std::string(sc::kContentPrefix));
   if (!q.section.empty()) {
     query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                           Xapian::Query(std::string(sc::kSectionPrefix) + q.section));

@@ -728,26 +728,12 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
     Indexers::Lease indexer(*indexers_);
     const Xapian::Stem& stem = indexer->StemmerFor(q.language);
     Xapian::QueryParser qp;
-    qp.set_database(*db_);
-    qp.set_stemmer(stem);
-    // As indexed (schema 2): every word stemmed; plain words search the
-    // content prefix, title: the headline prefix; phrases and word* too.
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
-    qp.set_default_op(Xapian::Query::OP_AND);
-    qp.add_prefix("title", std::string(sc::kHeadlinePrefix));
-    qp.add_prefix("headline", std::string(sc::kHeadlinePrefix));
-    qp.add_boolean_prefix("section", std::string(sc::kSectionPrefix));
-    qp.add_boolean_prefix("tag", std::string(sc::kTagPrefix));
-    qp.add_boolean_prefix("author", std::string(sc::kAuthorPrefix));
-    qp.set_max_expansion(kPrefixExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-    unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-                     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-                     Xapian::QueryParser::FLAG_CJK_NGRAM;
+    sc::SetUpQueryParser(qp, *db_, stem);
     Xapian::Query query;
     bool has_text = q.text.find_first_not_of(" \t\r\n") != std::string::npos;
     if (has_text) {
       try {
-        query = qp.parse_query(q.text, flags, std::string(sc::kContentPrefix));
+        query = qp.parse_query(q.text, sc::kQueryFlags, std::string(sc::kContentPrefix));
       } catch (const Xapian::QueryParserError& e) {
         return Fail(Status::InvalidArgument(e.get_msg()));
       }
@@ -824,7 +810,8 @@ Result<SearchResults> SearchIndex::Search(const SearchQuery& q) {
         const std::string& term = *t;
         if (term.starts_with(sc::kContentPrefix) || term.starts_with(sc::kHeadlinePrefix)) words.emplace_back(term);
       }
-      for (std::string& term : PrefixExpansions(*db_, q.text, kPrefixExpansion)) words.emplace_back(std::move(term));
+      for (std::string& term : PrefixExpansions(*db_, q.text, sc::kPrefixExpansion))
+        words.emplace_back(std::move(term));
       marked = Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end());
       marking.emplace(*db_);
       marking->set_query(marked);

@@ -125,9 +125,6 @@ struct RelatedItem {
 class SearchIndex {
  public:
   static constexpr std::size_t kMaxQueryLength = 256;
-  // A `word*` stands for the stems starting with the word found in the
-  // most stories, at most this many (docs/search-schema.md).
-  static constexpr unsigned kPrefixExpansion = 20;
 
   // Opens (creating when missing) the index folder. IOError names the path
   // and, for a locked index, says another process is writing it.

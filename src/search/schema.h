@@ -64,6 +64,36 @@ inline void IndexStoryWords(Xapian::TermGenerator& tg, const std::string& headli
   tg.index_text(text, 1, content);
 }
 
+// A `word*` stands for the stems starting with the word found in the most
+// stories, at most this many (docs/search-schema.md).
+inline constexpr unsigned kPrefixExpansion = 20;
+
+// What a search's text may use: phrases, AND/OR/NOT, +word/-word, word*,
+// and CJK text split into n-grams as the index splits it.
+inline constexpr unsigned kQueryFlags =
+    Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+    Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+    Xapian::QueryParser::FLAG_CJK_NGRAM;
+
+// The query parser as searches use it, with kQueryFlags and
+// kContentPrefix as the default prefix: as indexed (schema 2), every word
+// stemmed (STEM_ALL); plain words search the content prefix, title: (and
+// headline:) the headline prefix, phrases and word* too; section:, tag:
+// and author: filter; words are ANDed unless told otherwise.
+inline void SetUpQueryParser(Xapian::QueryParser& qp, const Xapian::Database& db,
+                             const Xapian::Stem& stem) {
+  qp.set_database(db);
+  qp.set_stemmer(stem);
+  qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+  qp.set_default_op(Xapian::Query::OP_AND);
+  qp.add_prefix("title", std::string(kHeadlinePrefix));
+  qp.add_prefix("headline", std::string(kHeadlinePrefix));
+  qp.add_boolean_prefix("section", std::string(kSectionPrefix));
+  qp.add_boolean_prefix("tag", std::string(kTagPrefix));
+  qp.add_boolean_prefix("author", std::string(kAuthorPrefix));
+  qp.set_max_expansion(kPrefixExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+}
+
 // Documents Xapian buffers before writing postings out (XAPIAN_FLUSH_THRESHOLD,
 // unless the environment sets it).
 inline constexpr const char* kFlushThreshold = "500";
