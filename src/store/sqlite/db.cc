@@ -31,6 +31,7 @@ struct OpenFiles {
     return *open;
   }
 };
+
 // How long a statement waits for another connection's lock before failing.
 constexpr int kBusyTimeoutMs = 5000;
 }  // namespace
